@@ -1,0 +1,105 @@
+/**
+ * A row of the resource registry: everything the generic REST machinery needs to serve one
+ * kind. Built-in kinds are rows in `builtin.ts`; CRDs add rows at run time. A kind gets code of
+ * its own only through the optional `hooks` (real behaviour such as a Service's IP allocation).
+ */
+import type { GroupVersionKind, Schema, SchemaResolver } from "../../api/schema/types.ts";
+
+export type Verb =
+  | "get"
+  | "list"
+  | "watch"
+  | "create"
+  | "update"
+  | "patch"
+  | "delete"
+  | "deletecollection";
+
+export interface TableColumn {
+  name: string;
+  type: "string" | "integer" | "number" | "boolean" | "date";
+  format?: string; // "name" for the NAME column
+  description?: string;
+  /** 0 = always shown; 1 = only with `-o wide` (upstream priority). */
+  priority: number;
+  /** Computes the cell from the object. */
+  cell: (obj: KubeObject, now: Date) => unknown;
+}
+
+/** A stored object as plain JSON. */
+export type KubeObject = Record<string, unknown> & {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: Record<string, unknown>;
+};
+
+export interface ResourceHooks {
+  /** Adjusts a new object before validation (e.g. allocate a ClusterIP). May throw ApiError. */
+  prepareCreate?(obj: KubeObject, ctx: HookContext): void | Promise<void>;
+  /** Adjusts an updated object before validation; `old` is the stored one. */
+  prepareUpdate?(obj: KubeObject, old: KubeObject, ctx: HookContext): void | Promise<void>;
+  /** Extra semantic validation, returning causes (empty = valid). */
+  validate?(obj: KubeObject, old: KubeObject | undefined): { field: string; message: string; type?: string }[];
+  /** Called after a successful delete (e.g. release a ClusterIP). */
+  afterDelete?(obj: KubeObject, ctx: HookContext): void | Promise<void>;
+}
+
+export interface HookContext {
+  now: Date;
+  dryRun: boolean;
+}
+
+export interface ResourceType {
+  group: string; // "" for core
+  version: string;
+  kind: string;
+  listKind: string;
+  /** Plural, lower case: the URL segment. */
+  resource: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  verbs: Verb[];
+  /** Subresources served: "status", "scale", and later "log", "exec", "binding", "eviction"… */
+  subresources: string[];
+  /** For the scale subresource: where the replica count and selector live. */
+  scale?: {
+    specReplicasPath: string; // ".spec.replicas"
+    statusReplicasPath: string; // ".status.replicas"
+    labelSelectorPath?: string; // ".status.selector" or ".spec.selector"
+  };
+  /** Fields allowed in field selectors, besides metadata.name and metadata.namespace, with how to
+   * read each one from an object. */
+  fieldSelectors: Record<string, (obj: KubeObject) => string | undefined>;
+  /** Server-side printing columns (after NAME; AGE is a column like the others). */
+  columns: TableColumn[];
+  /** The schema of the whole object and how to resolve its $refs. */
+  schema: () => Schema | undefined;
+  resolver: SchemaResolver;
+  /** Whether `metadata.generation` follows the spec (true for kinds with a spec). */
+  hasSpec: boolean;
+  /** The status subresource exists: writes to the main resource keep the stored status and
+   * writes to /status keep the stored spec (and everything but status). */
+  hasStatus: boolean;
+  /** Keys the storage key under `/registry/<storagePrefix>/…`, e.g. "apps/deployments". */
+  storagePrefix: string;
+  /** Served but stored by none (SelfSubjectAccessReview…): create answers from a hook. */
+  virtual?: (obj: KubeObject, ctx: HookContext & { user: UserInfo }) => KubeObject | Promise<KubeObject>;
+  /** The object is a CRD's custom resource. */
+  custom?: boolean;
+  /** The storage version (other served versions of the same group/resource convert with "none"). */
+  storageVersion: string;
+  hooks?: ResourceHooks;
+}
+
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+export function gvkOf(t: ResourceType): GroupVersionKind {
+  return { group: t.group, version: t.version, kind: t.kind };
+}
