@@ -65,6 +65,13 @@ export interface Schema {
 
   /** kno: protobuf field number of this property in its parent message. */
   "x-kno-proto"?: number;
+  /** kno: the property comes from a Go struct embedded inline in JSON but nested in protobuf
+   * (e.g. Volume's VolumeSource at field 2): the field numbers of the enclosing messages, outermost
+   * first; `x-kno-proto` is then the number inside the innermost one. */
+  "x-kno-proto-via"?: number[];
+  /** kno: the Go field is a non-pointer scalar with `omitempty`: a zero value decoded from
+   * protobuf (always written on the wire) means "absent" and is dropped. */
+  "x-kno-omit-zero"?: boolean;
   /** kno: protobuf wire shape of scalars where JSON type alone is ambiguous (int32/int64 as
    * varint, double as fixed64, float as fixed32, bool, string, bytes). */
   "x-kno-proto-type"?: "int32" | "int64" | "uint32" | "uint64" | "bool" | "string" | "bytes" | "double" | "float";
@@ -82,6 +89,9 @@ export interface Schema {
  * - rawExtension: JSON any object; proto `{1: raw bytes}` holding JSON (or a nested `k8s\0` envelope).
  * - fieldsV1: JSON object; proto `{1: Raw bytes}` holding JSON.
  * - json: apiextensions JSON: any JSON value; proto `{1: raw bytes}` holding JSON.
+ * - schemaOrBool: JSON bool or JSONSchemaProps; proto `{1: allows bool, 2: schema}`.
+ * - schemaOrArray: JSON JSONSchemaProps or array of them; proto `{1: schema, 2: repeated schemas}`.
+ * - schemaOrStringArray: JSON JSONSchemaProps or string array; proto `{1: schema, 2: repeated string}`.
  */
 export type SpecialCodec =
   | "quantity"
@@ -91,7 +101,10 @@ export type SpecialCodec =
   | "duration"
   | "rawExtension"
   | "fieldsV1"
-  | "json";
+  | "json"
+  | "schemaOrBool"
+  | "schemaOrArray"
+  | "schemaOrStringArray";
 
 export interface GroupVersionKind {
   group: string; // "" for core
