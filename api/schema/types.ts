@@ -63,7 +63,10 @@ export interface Schema {
   /** Set on a union's discriminator, as upstream does; informational. */
   "x-kubernetes-unions"?: unknown[];
 
-  /** kno: protobuf field number of this property in its parent message. */
+  /** kno: protobuf field number of this property in its parent message. On an `items` or
+   * `additionalProperties` node it means the value is wrapped in a message of its own (a
+   * `+protobuf.nullable` named slice such as authentication's ExtraValue) holding it at this
+   * number; a property of such a type gets `x-kno-proto-via: [n]` and `x-kno-proto: 1`. */
   "x-kno-proto"?: number;
   /** kno: the property comes from a Go struct embedded inline in JSON but nested in protobuf
    * (e.g. Volume's VolumeSource at field 2): the field numbers of the enclosing messages, outermost
@@ -74,7 +77,16 @@ export interface Schema {
   "x-kno-omit-zero"?: boolean;
   /** kno: protobuf wire shape of scalars where JSON type alone is ambiguous (int32/int64 as
    * varint, double as fixed64, float as fixed32, bool, string, bytes). */
-  "x-kno-proto-type"?: "int32" | "int64" | "uint32" | "uint64" | "bool" | "string" | "bytes" | "double" | "float";
+  "x-kno-proto-type"?:
+    | "int32"
+    | "int64"
+    | "uint32"
+    | "uint64"
+    | "bool"
+    | "string"
+    | "bytes"
+    | "double"
+    | "float";
   /** kno: the special codec of a definition whose protobuf form is not a plain message of its
    * JSON fields (see {@link SpecialCodec}). Set on the definition, not on properties. */
   "x-kno-codec"?: SpecialCodec;
@@ -125,6 +137,8 @@ export interface SchemaTable {
   /** Definition name → schema (always a `type: object` or a special codec definition). */
   definitions: Record<string, Schema>;
   kinds: KindEntry[];
+  /** Upstream repository (e.g. "kubernetes/api") → the commit the table was generated from. */
+  sources?: Record<string, string>;
 }
 
 /** Resolves `$ref`s. Built-in types resolve into the table; CRD schemas have none. */
