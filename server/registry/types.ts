@@ -4,6 +4,7 @@
  * its own only through the optional `hooks` (real behaviour such as a Service's IP allocation).
  */
 import type { GroupVersionKind, Schema, SchemaResolver } from "../../api/schema/types.ts";
+import type { StatusCause } from "../../api/status.ts";
 
 export type Verb =
   | "get"
@@ -39,7 +40,7 @@ export interface ResourceHooks {
   /** Adjusts an updated object before validation; `old` is the stored one. */
   prepareUpdate?(obj: KubeObject, old: KubeObject, ctx: HookContext): void | Promise<void>;
   /** Extra semantic validation, returning causes (empty = valid). */
-  validate?(obj: KubeObject, old: KubeObject | undefined): { field: string; message: string; type?: string }[];
+  validate?(obj: KubeObject, old: KubeObject | undefined): StatusCause[];
   /** Called after a successful delete (e.g. release a ClusterIP). */
   afterDelete?(obj: KubeObject, ctx: HookContext): void | Promise<void>;
 }

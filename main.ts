@@ -1,0 +1,64 @@
+/**
+ * kno: a single-binary Kubernetes distribution. `kno server`, `kno agent` (coming), `kno --version`.
+ */
+import { lineLogger } from "./api/log.ts";
+import { ConfigError, resolveConfig, SERVER_FLAGS, usage } from "./server/config.ts";
+import { KUBE_VERSION } from "./server/api_server.ts";
+import { runServer } from "./server/run.ts";
+
+export const KNO_VERSION = `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.${KUBE_VERSION.patch}+kno.1`;
+
+async function main(args: string[]): Promise<number> {
+  const [cmd, ...rest] = args;
+  if (cmd === "--version" || cmd === "-v" || cmd === "version") {
+    console.log(`kno version ${KNO_VERSION} (deno ${Deno.version.deno})`);
+    return 0;
+  }
+  if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    console.log("Usage: kno <command> [flags]\n\nCommands:\n  server   Run the control plane (API server, controllers)\n  agent    Run a node agent (not implemented yet)\n\nkno --version prints the version.");
+    return cmd === undefined ? 1 : 0;
+  }
+  if (cmd === "agent") {
+    console.error("kno agent: not implemented yet (the node agent is a later milestone)");
+    return 2;
+  }
+  if (cmd !== "server") {
+    console.error(`kno: unknown command "${cmd}"; try kno --help`);
+    return 1;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(usage("server", SERVER_FLAGS));
+    return 0;
+  }
+  const root = Deno.uid?.() === 0;
+  let cfg;
+  try {
+    cfg = await resolveConfig(rest, SERVER_FLAGS, Deno.env.toObject(), { root, home: Deno.env.get("HOME") ?? "/root" });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`kno server: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  const logger = lineLogger((line) => console.error(line), cfg.debug ? "debug" : "info", { component: "kno" });
+  const stop = new AbortController();
+  for (const sig of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(sig, () => {
+      logger.info("shutting down", { signal: sig });
+      stop.abort();
+    });
+  }
+  try {
+    const running = await runServer(cfg, logger, stop.signal);
+    await running.finished;
+    return 0;
+  } catch (e) {
+    logger.error("server failed", { error: e instanceof Error ? e.message : String(e) });
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,139 @@
+/**
+ * The API server as one object: registry, watch cache, REST handlers, controllers and the HTTP
+ * app over a datastore. `server/run.ts` adds TLS, files and the CLI around it; tests use it
+ * in-process through `fetch`.
+ */
+import type { Logger } from "../api/log.ts";
+import { builtinResolver } from "../api/schema/table.ts";
+import type { Datastore } from "../datastore/types.ts";
+import type { Authenticator, Authorizer } from "./auth/types.ts";
+import { CrdController } from "./controllers/crd.ts";
+import { NamespaceController } from "./controllers/namespace.ts";
+import { createApp, type VersionInfo } from "./http/app.ts";
+import { Metrics } from "./http/metrics.ts";
+import { OpenApiCache } from "./http/openapi.ts";
+import { validateCrd } from "./kinds/crd.ts";
+import { builtinHooks } from "./kinds/hooks.ts";
+import { installReviews } from "./kinds/reviews.ts";
+import { ServiceIpAllocator } from "./kinds/service_ip.ts";
+import { builtinResourceTypes } from "./registry/builtin.ts";
+import { Registry } from "./registry/registry.ts";
+import type { RestServices } from "./rest/context.ts";
+import { InternalClient } from "./rest/internal.ts";
+import { WatchCache } from "./storage/cache.ts";
+import { ObjectStore, typePrefix } from "./storage/objects.ts";
+
+export const KUBE_VERSION = { major: "1", minor: "35", patch: "0" };
+
+export interface ApiServerOptions {
+  store: Datastore;
+  logger: Logger;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  /** host:port clients reach the server at (discovery's serverAddressByClientCIDRs). */
+  serverAddress: string;
+  serviceCIDR: string;
+  clusterDomain: string;
+  /** The HTTPS port, for the `kubernetes` service's targetPort. */
+  port: number;
+  now?: () => Date;
+}
+
+export interface ApiServer {
+  fetch(req: Request): Promise<Response>;
+  /** Loads the cache, serves CRDs, creates the default namespaces, starts controllers. */
+  start(signal: AbortSignal): Promise<void>;
+  ready(): boolean;
+  /** Resolves once every loop started by start() has ended (after its signal aborted). */
+  stopped(): Promise<void>;
+}
+
+export function versionInfo(): VersionInfo {
+  return {
+    major: KUBE_VERSION.major,
+    minor: KUBE_VERSION.minor,
+    gitVersion: `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.${KUBE_VERSION.patch}+kno.1`,
+    gitCommit: "",
+    gitTreeState: "clean",
+    buildDate: "2026-11-23T00:00:00Z",
+    goVersion: `deno${Deno.version.deno}`,
+    compiler: "deno",
+    platform: `linux/${Deno.build.arch === "aarch64" ? "arm64" : "amd64"}`,
+  };
+}
+
+export function createApiServer(opts: ApiServerOptions): ApiServer {
+  const log = opts.logger;
+  const now = opts.now ?? (() => new Date());
+  const cache = new WatchCache(opts.store, log);
+  const store = new ObjectStore(opts.store, cache);
+  let registry!: Registry;
+  const ips = new ServiceIpAllocator(opts.serviceCIDR, () => {
+    const svcType = registry.lookup("", "v1", "services")!;
+    return cache.list(typePrefix(svcType)).map((e) => String((e.obj.spec as { clusterIP?: string } | undefined)?.clusterIP ?? ""));
+  });
+  const hooks = builtinHooks(ips);
+  hooks["apiextensions.k8s.io/CustomResourceDefinition"] = { validate: (o) => validateCrd(o) };
+  const types = builtinResourceTypes(builtinResolver, hooks);
+  installReviews(types, opts.authenticator, opts.authorizer);
+  registry = new Registry(types);
+  const shutdown = new AbortController();
+  const services: RestServices = { registry, store, cache, logger: log, authorizer: opts.authorizer, now, shutdown: shutdown.signal };
+  let isReady = false;
+  const openapi = new OpenApiCache(registry, builtinResolver, `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.${KUBE_VERSION.patch}`);
+  const app = createApp({
+    services,
+    authenticator: opts.authenticator,
+    openapi,
+    version: versionInfo(),
+    serverAddress: opts.serverAddress,
+    logger: log,
+    metrics: new Metrics(),
+    ready: () => isReady,
+  });
+  const loops: Promise<void>[] = [];
+
+  async function bootstrap(client: InternalClient) {
+    const nsType = registry.lookup("", "v1", "namespaces")!;
+    for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+      if (!(await client.get(nsType, "", name))) {
+        await client.create(nsType, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+        log.info("created namespace", { object: name });
+      }
+    }
+    const svcType = registry.lookup("", "v1", "services")!;
+    if (!(await client.get(svcType, "default", "kubernetes"))) {
+      await client.create(svcType, {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+        spec: {
+          clusterIP: ips.first(),
+          ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: opts.port }],
+          sessionAffinity: "None",
+          type: "ClusterIP",
+        },
+      });
+    }
+  }
+
+  return {
+    fetch: (req) => Promise.resolve(app.fetch(req)),
+    ready: () => isReady,
+    async start(signal) {
+      signal.addEventListener("abort", () => shutdown.abort(), { once: true });
+      await cache.start(signal);
+      loops.push(cache.stopped());
+      const client = new InternalClient(services, "kno");
+      const crds = new CrdController(registry, cache, client, builtinResolver, log, now);
+      loops.push(crds.start(signal));
+      await bootstrap(client);
+      loops.push(new NamespaceController(registry, cache, client, log).start(signal));
+      isReady = true;
+      log.info("API server ready", { rev: cache.rev });
+    },
+    async stopped() {
+      await Promise.all(loops);
+    },
+  };
+}

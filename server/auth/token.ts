@@ -1,0 +1,58 @@
+/**
+ * Static bearer tokens (the admin token in the kubeconfig kno writes), compared in constant
+ * time. Service-account and node JWTs come later as further Authenticators in the chain.
+ */
+import type { Authenticator, Authorizer, Decision, UserInfo } from "./types.ts";
+
+function bearer(req: Request): string | undefined {
+  const h = req.headers.get("authorization");
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const ea = new TextEncoder().encode(a);
+  const eb = new TextEncoder().encode(b);
+  let diff = ea.length ^ eb.length;
+  for (let i = 0; i < Math.max(ea.length, eb.length); i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0);
+  return diff === 0;
+}
+
+export class StaticTokenAuthenticator implements Authenticator {
+  #tokens: { token: string; user: UserInfo }[];
+
+  constructor(tokens: { token: string; user: UserInfo }[]) {
+    this.#tokens = tokens.filter((t) => t.token.length > 0);
+  }
+
+  authenticate(req: Request): Promise<UserInfo | undefined> {
+    const tok = bearer(req);
+    if (!tok) return Promise.resolve(undefined);
+    const hit = this.#tokens.find((t) => constantTimeEqual(t.token, tok));
+    return Promise.resolve(hit?.user);
+  }
+}
+
+/** Tries each authenticator in turn. */
+export class AuthenticatorChain implements Authenticator {
+  constructor(private chain: Authenticator[]) {}
+
+  async authenticate(req: Request): Promise<UserInfo | undefined> {
+    for (const a of this.chain) {
+      const u = await a.authenticate(req);
+      if (u) return u;
+    }
+    return undefined;
+  }
+}
+
+/** Until RBAC lands: members of system:masters may do anything; nobody else anything. */
+export class MastersAuthorizer implements Authorizer {
+  authorize(attrs: { user: UserInfo }): Promise<Decision> {
+    const allowed = attrs.user.groups.includes("system:masters");
+    return Promise.resolve(allowed ? { allowed } : { allowed, reason: "no RBAC policy matched" });
+  }
+}
+
+export const ADMIN_USER: UserInfo = { username: "system:admin", groups: ["system:masters", "system:authenticated"] };

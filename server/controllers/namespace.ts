@@ -1,0 +1,100 @@
+/**
+ * Namespace lifecycle: a namespace marked for deletion has its content deleted; once nothing is
+ * left its `kubernetes` finalizer is removed and it goes. Level-triggered: on start and on every
+ * namespace event it reconciles every terminating namespace.
+ */
+import type { Logger } from "../../api/log.ts";
+import type { Registry } from "../registry/registry.ts";
+import type { WatchCache } from "../storage/cache.ts";
+import { typePrefix } from "../storage/objects.ts";
+import type { InternalClient } from "../rest/internal.ts";
+
+const RETRY_MS = 1000;
+
+export class NamespaceController {
+  #log: Logger;
+  #pending = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private registry: Registry,
+    private cache: WatchCache,
+    private client: InternalClient,
+    logger: Logger,
+  ) {
+    this.#log = logger.with({ component: "namespace-controller" });
+  }
+
+  start(signal: AbortSignal): Promise<void> {
+    const nsType = this.registry.lookup("", "v1", "namespaces")!;
+    const unsubscribe = this.cache.subscribe(typePrefix(nsType), this.cache.rev, () => this.#kick(signal));
+    this.#kick(signal);
+    return new Promise((resolve) => {
+      signal.addEventListener("abort", () => {
+        unsubscribe();
+        clearTimeout(this.#timer);
+        this.#running.then(resolve);
+      }, { once: true });
+    });
+  }
+
+  #kick(signal: AbortSignal) {
+    if (this.#pending || signal.aborted) return;
+    this.#pending = true;
+    this.#running = this.#running.then(async () => {
+      this.#pending = false;
+      if (signal.aborted) return;
+      let again = false;
+      try {
+        again = await this.#reconcileAll();
+      } catch (e) {
+        this.#log.warn("reconcile failed", { error: String(e) });
+        again = true;
+      }
+      if (again && !signal.aborted) {
+        clearTimeout(this.#timer);
+        this.#timer = setTimeout(() => this.#kick(signal), RETRY_MS);
+      }
+    });
+  }
+
+  /** Returns true while some namespace still waits for its content to go. */
+  async #reconcileAll(): Promise<boolean> {
+    const nsType = this.registry.lookup("", "v1", "namespaces")!;
+    let waiting = false;
+    for (const e of this.cache.list(typePrefix(nsType))) {
+      if (!e.obj.metadata?.deletionTimestamp) continue;
+      const ns = String(e.obj.metadata.name);
+      let left = 0;
+      const seen = new Set<string>();
+      for (const t of this.registry.all()) {
+        if (!t.namespaced || seen.has(t.storagePrefix) || !t.verbs.includes("delete")) continue;
+        seen.add(t.storagePrefix);
+        for (const item of this.cache.list(typePrefix(t, ns))) {
+          left++;
+          if (!item.obj.metadata?.deletionTimestamp) {
+            await this.client.delete(t, item).catch((err) => this.#log.debug("delete failed", { error: String(err) }));
+          }
+        }
+      }
+      if (left > 0) {
+        waiting = true;
+        continue;
+      }
+      const finalizers = ((e.obj.spec as { finalizers?: string[] } | undefined)?.finalizers) ?? [];
+      const metaFinalizers = (e.obj.metadata.finalizers as string[] | undefined) ?? [];
+      if (finalizers.length === 0 && metaFinalizers.length === 0) continue;
+      if (finalizers.some((f) => f !== "kubernetes")) {
+        waiting = true;
+        continue;
+      }
+      this.#log.info("namespace emptied", { object: ns });
+      // Emptying spec.finalizers of a terminating namespace deletes it (no finalizers left).
+      await this.client.update(nsType, "", ns, (o) => {
+        o.spec = { ...(o.spec as object), finalizers: [] };
+      });
+    }
+    return waiting;
+  }
+}

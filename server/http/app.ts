@@ -1,0 +1,120 @@
+/**
+ * The HTTP surface on Hono: authentication, errors as `Status` in one place, health, version,
+ * metrics, discovery, OpenAPI and the generic resource handlers.
+ */
+import { Hono } from "hono";
+import { ApiError, internalError, notAcceptable, unauthorized } from "../../api/status.ts";
+import type { Logger } from "../../api/log.ts";
+import type { Authenticator } from "../auth/types.ts";
+import type { UserInfo } from "../registry/types.ts";
+import type { RestServices } from "../rest/context.ts";
+import { handleResourceRequest, notFoundPlain } from "../rest/dispatch.ts";
+import { respondJson } from "../rest/read.ts";
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
+import type { OpenApiCache } from "./openapi.ts";
+import { renderMetrics, type Metrics } from "./metrics.ts";
+
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  gitCommit: string;
+  gitTreeState: string;
+  buildDate: string;
+  goVersion: string;
+  compiler: string;
+  platform: string;
+}
+
+export interface AppOptions {
+  services: RestServices;
+  authenticator: Authenticator;
+  openapi: OpenApiCache;
+  version: VersionInfo;
+  serverAddress: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Whether the server is ready (store loaded, defaults created). */
+  ready(): boolean;
+}
+
+/** Paths anyone may read, as upstream's system:public-info-viewer allows. */
+const PUBLIC = new Set(["/healthz", "/livez", "/readyz", "/version"]);
+
+type Env = { Variables: { user: UserInfo } };
+
+export function statusResponse(e: ApiError): Response {
+  return respondJson(e.toStatus(), e.code);
+}
+
+export function createApp(opts: AppOptions): Hono<Env> {
+  const app = new Hono<Env>();
+  const log = opts.logger.with({ component: "http" });
+  const svc = opts.services;
+
+  app.onError((err) => {
+    if (err instanceof ApiError) return statusResponse(err);
+    log.error("request failed", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    return statusResponse(internalError(err instanceof Error ? err.message : String(err), err));
+  });
+  app.notFound(() => statusResponse(notFoundPlain()));
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    const path = new URL(c.req.url).pathname;
+    if (!PUBLIC.has(path) && !path.startsWith("/healthz/") && !path.startsWith("/livez/") && !path.startsWith("/readyz/")) {
+      const user = await opts.authenticator.authenticate(c.req.raw);
+      if (!user) throw unauthorized();
+      c.set("user", user);
+    }
+    await next();
+    const ms = performance.now() - started;
+    opts.metrics.observe(c.req.method, c.res.status, ms);
+    log.debug("request", { method: c.req.method, path, status: c.res.status, ms: Math.round(ms * 10) / 10 });
+  });
+
+  const health = (name: string, ok: () => boolean) => (c: { text: (s: string, code: 200 | 500) => Response }) =>
+    ok() ? c.text("ok", 200) : c.text(`[-]${name} failed: not ready\n${name} check failed`, 500);
+  app.get("/healthz", health("healthz", opts.ready));
+  app.get("/livez", health("livez", () => true));
+  app.get("/readyz", health("readyz", opts.ready));
+  app.get("/version", () => respondJson(opts.version));
+  app.get("/metrics", () => new Response(renderMetrics(opts.metrics, svc), { headers: { "content-type": "text/plain; version=0.0.4" } }));
+
+  app.get("/api", () => respondJson(apiVersions(opts.serverAddress)));
+  app.get("/apis", () => respondJson(apiGroupList(svc.registry)));
+  app.get("/api/:version{[^/]+}", (c) => {
+    const doc = apiResourceList(svc.registry, "", c.req.param("version"));
+    if (!doc) throw notFoundPlain();
+    return respondJson(doc);
+  });
+  app.get("/apis/:group{[^/]+}", (c) => {
+    const doc = apiGroup(svc.registry, c.req.param("group"));
+    if (!doc) throw notFoundPlain();
+    return respondJson(doc);
+  });
+  app.get("/apis/:group{[^/]+}/:version{[^/]+}", (c) => {
+    const doc = apiResourceList(svc.registry, c.req.param("group"), c.req.param("version"));
+    if (!doc) throw notFoundPlain();
+    return respondJson(doc);
+  });
+
+  app.get("/openapi/v2", () => {
+    throw notAcceptable("only OpenAPI v3 is served: use /openapi/v3");
+  });
+  app.get("/openapi/v3", () => respondJson(opts.openapi.index()));
+  app.get("/openapi/v3/*", (c) => {
+    const path = new URL(c.req.url).pathname.slice("/openapi/v3/".length);
+    const doc = opts.openapi.document(path);
+    if (!doc) throw notFoundPlain();
+    return new Response(doc.json, {
+      headers: { "content-type": "application/json", etag: `"${doc.hash}"`, "cache-control": "public, immutable" },
+    });
+  });
+
+  const resource = (c: { req: { raw: Request; url: string }; get: (k: "user") => UserInfo }) =>
+    handleResourceRequest(svc, c.req.raw, new URL(c.req.url), c.get("user"));
+  app.all("/api/*", resource);
+  app.all("/apis/*", resource);
+  return app;
+}

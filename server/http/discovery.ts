@@ -1,0 +1,69 @@
+/**
+ * Legacy discovery documents (`/api`, `/api/v1`, `/apis`, `/apis/<g>`, `/apis/<g>/<v>`), built
+ * from the registry. kubectl resolves every kind through these.
+ */
+import type { Registry } from "../registry/registry.ts";
+import type { ResourceType } from "../registry/types.ts";
+
+export function apiVersions(serverAddress: string) {
+  return {
+    kind: "APIVersions",
+    versions: ["v1"],
+    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }],
+  };
+}
+
+function groupDoc(name: string, versions: string[]) {
+  const vs = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { name, versions: vs, preferredVersion: vs[0] };
+}
+
+export function apiGroupList(registry: Registry) {
+  return {
+    kind: "APIGroupList",
+    apiVersion: "v1",
+    groups: registry.groups().filter((g) => g.name !== "").map((g) => groupDoc(g.name, g.versions)),
+  };
+}
+
+export function apiGroup(registry: Registry, name: string) {
+  const g = registry.groups().find((x) => x.name === name);
+  if (!g || name === "") return undefined;
+  return { kind: "APIGroup", apiVersion: "v1", ...groupDoc(g.name, g.versions) };
+}
+
+function resourceEntries(t: ResourceType): Record<string, unknown>[] {
+  const main: Record<string, unknown> = {
+    name: t.resource,
+    singularName: t.singular,
+    namespaced: t.namespaced,
+    kind: t.kind,
+    verbs: [...t.verbs].sort(),
+  };
+  if (t.shortNames.length) main.shortNames = t.shortNames;
+  if (t.categories.length) main.categories = t.categories;
+  const out = [main];
+  for (const sub of t.subresources) {
+    const e: Record<string, unknown> = {
+      name: `${t.resource}/${sub}`,
+      singularName: "",
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: ["get", "patch", "update"],
+    };
+    if (sub === "scale") Object.assign(e, { group: "autoscaling", version: "v1", kind: "Scale" });
+    out.push(e);
+  }
+  return out;
+}
+
+export function apiResourceList(registry: Registry, group: string, version: string) {
+  const rows = registry.groupVersion(group, version);
+  if (!rows.length) return undefined;
+  return {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: rows.flatMap(resourceEntries),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * `/openapi/v3` (an index of group-versions with content hashes) and one document per
+ * group-version, built from the schema table and CRD schemas, cached until the registry changes.
+ */
+import {
+  buildOpenApiV3Document,
+  buildOpenApiV3Index,
+  crdDefinitionName,
+  hashDocument,
+  type OpenApiKind,
+} from "../../api/openapi/mod.ts";
+import { REF_PREFIX, type SchemaResolver } from "../../api/schema/types.ts";
+import { findKind, schemaTable } from "../../api/schema/table.ts";
+import type { Registry } from "../registry/registry.ts";
+
+interface Doc {
+  json: string;
+  hash: string;
+}
+
+export class OpenApiCache {
+  #docs = new Map<string, Doc>();
+  #generation = -1;
+
+  constructor(private registry: Registry, private resolver: SchemaResolver, private kubeVersion: string) {}
+
+  #refresh() {
+    if (this.#generation === this.registry.generation) return;
+    this.#docs.clear();
+    this.#generation = this.registry.generation;
+  }
+
+  /** "api/v1" or "apis/<group>/<version>" for every served group-version. */
+  paths(): string[] {
+    const out: string[] = [];
+    for (const g of this.registry.groups()) {
+      for (const v of g.versions) out.push(g.name ? `apis/${g.name}/${v}` : `api/${v}`);
+    }
+    return out;
+  }
+
+  document(path: string): Doc | undefined {
+    this.#refresh();
+    const cached = this.#docs.get(path);
+    if (cached) return cached;
+    const m = /^(?:api\/(v[^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (!m) return undefined;
+    const group = m[2] ?? "";
+    const version = m[1] ?? m[3]!;
+    const rows = this.registry.groupVersion(group, version);
+    if (!rows.length) return undefined;
+    const doc = buildOpenApiV3Document({
+      groupVersion: group ? `${group}/${version}` : version,
+      version: this.kubeVersion,
+      resolver: this.resolver,
+      kinds: rows.flatMap((t): OpenApiKind[] => {
+        const gvk = { group: t.group, version: t.version, kind: t.kind };
+        const common = { gvk, namespaced: t.namespaced, resource: t.resource, subresources: t.subresources, verbs: t.verbs };
+        if (t.custom) {
+          const schema = t.schema();
+          if (!schema) return [];
+          const definitionName = crdDefinitionName(t.group, t.version, t.kind);
+          return [{ ...common, schema, definitionName, listDefinitionName: `${definitionName}List`, strategicMerge: false }];
+        }
+        const entry = findKind(schemaTable, gvk);
+        if (!entry) return [];
+        return [{
+          ...common,
+          schema: { $ref: REF_PREFIX + entry.definition },
+          definitionName: entry.definition,
+          ...(entry.listDefinition ? { listDefinitionName: entry.listDefinition } : {}),
+          strategicMerge: true,
+        }];
+      }),
+    });
+    const json = JSON.stringify(doc);
+    const entry = { json, hash: hashDocument(json) };
+    this.#docs.set(path, entry);
+    return entry;
+  }
+
+  index(): unknown {
+    return buildOpenApiV3Index(this.paths().flatMap((p) => {
+      const d = this.document(p);
+      return d ? [{ path: p, hash: d.hash }] : [];
+    }));
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * CustomResourceDefinitions: validation of the definition itself, and the registry rows its
+ * served versions become (schema, subresources, printer columns, selectable fields).
+ */
+import { wrapCrdSchema } from "../../api/openapi/mod.ts";
+import type { Schema, SchemaResolver } from "../../api/schema/types.ts";
+import type { StatusCause } from "../../api/status.ts";
+import { ageColumn, since } from "../registry/columns.ts";
+import type { KubeObject, ResourceType, TableColumn, Verb } from "../registry/types.ts";
+import { evalJsonPath } from "./jsonpath.ts";
+
+type Obj = Record<string, unknown>;
+const ALL_VERBS: Verb[] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+export interface CrdVersion {
+  name: string;
+  served: boolean;
+  storage: boolean;
+  schema?: { openAPIV3Schema?: Schema };
+  subresources?: { status?: Obj; scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } };
+  additionalPrinterColumns?: { name: string; type: string; format?: string; description?: string; priority?: number; jsonPath: string }[];
+  selectableFields?: { jsonPath: string }[];
+}
+
+export interface CrdSpec {
+  group: string;
+  scope: "Namespaced" | "Cluster";
+  names: { plural: string; singular?: string; kind: string; listKind?: string; shortNames?: string[]; categories?: string[] };
+  versions: CrdVersion[];
+}
+
+export function validateCrd(crd: KubeObject): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const spec = crd.spec as CrdSpec | undefined;
+  const name = String(crd.metadata?.name ?? "");
+  if (!spec) return [{ type: "FieldValueRequired", field: "spec", message: "Required value" }];
+  if (spec.names?.plural && spec.group && name !== `${spec.names.plural}.${spec.group}`) {
+    causes.push({ type: "FieldValueInvalid", field: "metadata.name", message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group` });
+  }
+  if (spec.group && !spec.group.includes(".")) {
+    causes.push({ type: "FieldValueInvalid", field: "spec.group", message: `Invalid value: "${spec.group}": should be a domain with at least one dot` });
+  }
+  if (!["Namespaced", "Cluster"].includes(spec.scope)) {
+    causes.push({ type: "FieldValueNotSupported", field: "spec.scope", message: `Unsupported value: "${spec.scope}": supported values: "Cluster", "Namespaced"` });
+  }
+  const versions = spec.versions ?? [];
+  if (!versions.length) causes.push({ type: "FieldValueInvalid", field: "spec.versions", message: "Invalid value: []: must have exactly one version marked as storage version" });
+  else if (versions.filter((v) => v.storage).length !== 1) {
+    causes.push({ type: "FieldValueInvalid", field: "spec.versions", message: "Invalid value: must have exactly one version marked as storage version" });
+  }
+  versions.forEach((v, i) => {
+    if (!v.schema?.openAPIV3Schema) {
+      causes.push({ type: "FieldValueRequired", field: `spec.versions[${i}].schema.openAPIV3Schema`, message: "Required value: schemas are required" });
+    } else if (v.schema.openAPIV3Schema.type !== "object") {
+      causes.push({ type: "FieldValueInvalid", field: `spec.versions[${i}].schema.openAPIV3Schema.type`, message: `Invalid value: "${String(v.schema.openAPIV3Schema.type)}": must be object at the root` });
+    }
+  });
+  return causes;
+}
+
+function printerColumns(v: CrdVersion): TableColumn[] {
+  const defs = v.additionalPrinterColumns;
+  if (!defs?.length) return [ageColumn];
+  return defs.map((d) => {
+    const isDate = d.type === "date";
+    const col: TableColumn = {
+      name: d.name,
+      type: isDate ? "string" : (["integer", "number", "boolean"].includes(d.type) ? d.type : "string") as TableColumn["type"],
+      priority: d.priority ?? 0,
+      cell: (o: KubeObject, now: Date) => {
+        const val = evalJsonPath(o, d.jsonPath);
+        if (val === undefined) return "<none>";
+        return isDate ? since(val, now) : typeof val === "object" ? JSON.stringify(val) : val;
+      },
+    };
+    if (d.format) col.format = d.format;
+    if (d.description) col.description = d.description;
+    return col;
+  });
+}
+
+export function crdResourceTypes(crd: KubeObject, resolver: SchemaResolver): ResourceType[] {
+  const spec = crd.spec as CrdSpec;
+  const storage = spec.versions.find((v) => v.storage)?.name ?? spec.versions[0]!.name;
+  return spec.versions.filter((v) => v.served).map((v) => {
+    const gvk = { group: spec.group, version: v.name, kind: spec.names.kind };
+    const schema = wrapCrdSchema(v.schema?.openAPIV3Schema ?? { type: "object", "x-kubernetes-preserve-unknown-fields": true }, gvk);
+    const subresources: string[] = [];
+    if (v.subresources?.status) subresources.push("status");
+    if (v.subresources?.scale) subresources.push("scale");
+    const fieldSelectors: ResourceType["fieldSelectors"] = {};
+    for (const f of v.selectableFields ?? []) {
+      const key = f.jsonPath.replace(/^\./, "");
+      fieldSelectors[key] = (o) => {
+        const val = evalJsonPath(o, f.jsonPath);
+        return val === undefined ? undefined : String(val);
+      };
+    }
+    const t: ResourceType = {
+      group: spec.group,
+      version: v.name,
+      kind: spec.names.kind,
+      listKind: spec.names.listKind ?? `${spec.names.kind}List`,
+      resource: spec.names.plural,
+      singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
+      namespaced: spec.scope === "Namespaced",
+      shortNames: spec.names.shortNames ?? [],
+      categories: spec.names.categories ?? [],
+      verbs: ALL_VERBS,
+      subresources,
+      fieldSelectors,
+      columns: printerColumns(v),
+      schema: () => schema,
+      resolver,
+      hasSpec: true,
+      hasStatus: subresources.includes("status"),
+      storagePrefix: `${spec.group}/${spec.names.plural}`,
+      storageVersion: storage,
+      custom: true,
+    };
+    if (v.subresources?.scale) t.scale = v.subresources.scale;
+    return t;
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * The few kinds with behaviour of their own beyond the schema: what upstream's strategies do on
+ * create and update that kubectl users see (pod phase and pull policy, a Job's selector, a
+ * Secret's stringData, a Service's cluster IP, a Namespace's phase and finalizer).
+ */
+import { invalid } from "../../api/status.ts";
+import type { HookTable } from "../registry/builtin.ts";
+import type { KubeObject } from "../registry/types.ts";
+import type { ServiceIpAllocator } from "./service_ip.ts";
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown): Obj | undefined {
+  return v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+}
+
+function list(v: unknown): Obj[] {
+  return Array.isArray(v) ? v.filter((x) => obj(x)) as Obj[] : [];
+}
+
+/** `Always` for `:latest` or untagged images, `IfNotPresent` otherwise (upstream's rule). */
+export function defaultPullPolicy(image: unknown): string {
+  if (typeof image !== "string") return "IfNotPresent";
+  if (image.includes("@")) return "IfNotPresent";
+  const last = image.split("/").pop() ?? image;
+  const tag = last.includes(":") ? last.slice(last.lastIndexOf(":") + 1) : "";
+  return tag === "" || tag === "latest" ? "Always" : "IfNotPresent";
+}
+
+function defaultPodSpec(spec: Obj | undefined) {
+  if (!spec) return;
+  for (const field of ["containers", "initContainers", "ephemeralContainers"]) {
+    for (const c of list(spec[field])) {
+      if (c.imagePullPolicy === undefined) c.imagePullPolicy = defaultPullPolicy(c.image);
+    }
+  }
+}
+
+function at(o: unknown, path: string[]): Obj | undefined {
+  let cur = obj(o);
+  for (const p of path) cur = obj(cur?.[p]);
+  return cur;
+}
+
+const templated = (path: string[]) => ({
+  prepareCreate(o: KubeObject) {
+    defaultPodSpec(at(o, path));
+  },
+  prepareUpdate(o: KubeObject) {
+    defaultPodSpec(at(o, path));
+  },
+});
+
+function b64(s: string): string {
+  const bytes = new TextEncoder().encode(s);
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+function foldStringData(o: KubeObject) {
+  const sd = obj(o.stringData);
+  if (!sd) return;
+  const data = obj(o.data) ?? {};
+  for (const [k, v] of Object.entries(sd)) data[k] = b64(String(v));
+  o.data = data;
+  delete o.stringData;
+}
+
+function jobDefaults(o: KubeObject) {
+  const meta = o.metadata!;
+  const spec = obj(o.spec);
+  if (!spec) return;
+  if (spec.completions === undefined && spec.parallelism === undefined) {
+    spec.completions = 1;
+    spec.parallelism = 1;
+  } else if (spec.parallelism === undefined) spec.parallelism = 1;
+  if (spec.manualSelector !== true) {
+    const uid = String(meta.uid);
+    const name = String(meta.name);
+    const template = (spec.template ??= {}) as Obj;
+    const tmeta = (template.metadata ??= {}) as Obj;
+    tmeta.labels = {
+      ...(obj(tmeta.labels) ?? {}),
+      "batch.kubernetes.io/controller-uid": uid,
+      "batch.kubernetes.io/job-name": name,
+      "controller-uid": uid,
+      "job-name": name,
+    };
+    spec.selector = { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
+  }
+  defaultPodSpec(at(o, ["spec", "template", "spec"]));
+}
+
+export function builtinHooks(ips: ServiceIpAllocator): HookTable {
+  return {
+    "/Pod": {
+      prepareCreate(o) {
+        defaultPodSpec(obj(o.spec));
+        const spec = obj(o.spec);
+        if (spec && spec.serviceAccountName === undefined) spec.serviceAccountName = "default";
+        if (spec && spec.serviceAccountName !== undefined && spec.serviceAccount === undefined) {
+          spec.serviceAccount = spec.serviceAccountName;
+        }
+        o.status = { phase: "Pending", qosClass: qosClass(spec) };
+      },
+      prepareUpdate(o) {
+        defaultPodSpec(obj(o.spec));
+      },
+    },
+    "/PodTemplate": templated(["template", "spec"]),
+    "/ReplicationController": templated(["spec", "template", "spec"]),
+    "apps/Deployment": templated(["spec", "template", "spec"]),
+    "apps/ReplicaSet": templated(["spec", "template", "spec"]),
+    "apps/StatefulSet": templated(["spec", "template", "spec"]),
+    "apps/DaemonSet": templated(["spec", "template", "spec"]),
+    "batch/CronJob": templated(["spec", "jobTemplate", "spec", "template", "spec"]),
+    "batch/Job": {
+      prepareCreate: jobDefaults,
+      prepareUpdate(o) {
+        defaultPodSpec(at(o, ["spec", "template", "spec"]));
+      },
+    },
+    "/Secret": { prepareCreate: foldStringData, prepareUpdate: foldStringData },
+    "/Namespace": {
+      prepareCreate(o) {
+        const meta = o.metadata!;
+        meta.labels = { ...(obj(meta.labels) ?? {}), "kubernetes.io/metadata.name": String(meta.name) };
+        o.spec = { finalizers: ["kubernetes"] };
+        o.status = { phase: "Active" };
+      },
+      prepareUpdate(o) {
+        const meta = o.metadata!;
+        meta.labels = { ...(obj(meta.labels) ?? {}), "kubernetes.io/metadata.name": String(meta.name) };
+      },
+    },
+    "/Service": {
+      async prepareCreate(o, ctx) {
+        const spec = (o.spec ??= {}) as Obj;
+        for (const p of list(spec.ports)) if (p.targetPort === undefined) p.targetPort = p.port;
+        if (spec.type === "ExternalName") return;
+        if (spec.clusterIP === "None") {
+          spec.clusterIPs = ["None"];
+        } else {
+          const ip = await ips.allocate(typeof spec.clusterIP === "string" && spec.clusterIP ? spec.clusterIP : undefined, ctx.dryRun);
+          if (ip instanceof Error) {
+            throw invalid("Service", "", String(o.metadata?.name ?? ""), [
+              { type: "FieldValueInvalid", field: "spec.clusterIPs", message: ip.message },
+            ]);
+          }
+          spec.clusterIP = ip;
+          spec.clusterIPs = [ip];
+        }
+        spec.ipFamilies ??= ["IPv4"];
+        spec.ipFamilyPolicy ??= "SingleStack";
+        if (spec.type === "NodePort" || spec.type === "LoadBalancer") {
+          for (const p of list(spec.ports)) if (p.nodePort === undefined) p.nodePort = 30000 + Math.floor(Math.random() * 2768);
+          spec.externalTrafficPolicy ??= "Cluster";
+        }
+      },
+      prepareUpdate(o, old) {
+        const spec = (o.spec ??= {}) as Obj;
+        const oldSpec = obj(old.spec) ?? {};
+        for (const p of list(spec.ports)) if (p.targetPort === undefined) p.targetPort = p.port;
+        for (const f of ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"]) {
+          if (spec[f] === undefined && oldSpec[f] !== undefined) spec[f] = oldSpec[f];
+        }
+      },
+      afterDelete(o) {
+        const ip = obj(o.spec)?.clusterIP;
+        if (typeof ip === "string") ips.release(ip);
+      },
+    },
+  };
+}
+
+function qosClass(spec: Obj | undefined): string {
+  const containers = [...list(spec?.containers), ...list(spec?.initContainers)];
+  let anySet = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const res = obj(c.resources) ?? {};
+    const req = obj(res.requests) ?? {};
+    const lim = obj(res.limits) ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) anySet = true;
+    for (const r of ["cpu", "memory"]) {
+      if (lim[r] === undefined || (req[r] !== undefined && req[r] !== lim[r])) guaranteed = false;
+    }
+  }
+  if (guaranteed && anySet) return "Guaranteed";
+  return anySet ? "Burstable" : "BestEffort";
+}

@@ -1,0 +1,209 @@
+/**
+ * The built-in kinds, one data row each. Everything the generic REST machinery, discovery,
+ * OpenAPI and printing need comes from these rows plus the schema table.
+ */
+import type { SchemaResolver } from "../../api/schema/types.ts";
+import { builtinColumns, defaultColumns } from "./columns.ts";
+import { at } from "./columns.ts";
+import type { KubeObject, ResourceHooks, ResourceType, Verb } from "./types.ts";
+
+const ALL_VERBS: Verb[] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+interface Row {
+  g: string;
+  v: string;
+  kind: string;
+  res: string;
+  cluster?: boolean;
+  short?: string[];
+  cat?: string[];
+  sub?: string[];
+  scale?: ResourceType["scale"];
+  fields?: string[];
+  noSpec?: boolean;
+  verbs?: Verb[];
+}
+
+const replicasScale = (selector = ".status.selector"): ResourceType["scale"] => ({
+  specReplicasPath: ".spec.replicas",
+  statusReplicasPath: ".status.replicas",
+  labelSelectorPath: selector,
+});
+
+const ROWS: Row[] = [
+  { g: "", v: "v1", kind: "Namespace", res: "namespaces", cluster: true, short: ["ns"], sub: ["status"], fields: ["status.phase"] },
+  {
+    g: "",
+    v: "v1",
+    kind: "Pod",
+    res: "pods",
+    short: ["po"],
+    cat: ["all"],
+    sub: ["status"],
+    fields: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"],
+  },
+  { g: "", v: "v1", kind: "Service", res: "services", short: ["svc"], cat: ["all"], sub: ["status"], fields: ["spec.clusterIP", "spec.type"] },
+  { g: "", v: "v1", kind: "Endpoints", res: "endpoints", short: ["ep"], noSpec: true },
+  { g: "", v: "v1", kind: "ConfigMap", res: "configmaps", short: ["cm"], noSpec: true },
+  { g: "", v: "v1", kind: "Secret", res: "secrets", noSpec: true, fields: ["type"] },
+  { g: "", v: "v1", kind: "ServiceAccount", res: "serviceaccounts", short: ["sa"], noSpec: true },
+  { g: "", v: "v1", kind: "Node", res: "nodes", cluster: true, short: ["no"], sub: ["status"], fields: ["spec.unschedulable"] },
+  {
+    g: "",
+    v: "v1",
+    kind: "Event",
+    res: "events",
+    short: ["ev"],
+    noSpec: true,
+    fields: [
+      "involvedObject.kind",
+      "involvedObject.namespace",
+      "involvedObject.name",
+      "involvedObject.uid",
+      "involvedObject.apiVersion",
+      "involvedObject.resourceVersion",
+      "involvedObject.fieldPath",
+      "reason",
+      "reportingComponent",
+      "source",
+      "type",
+    ],
+  },
+  { g: "", v: "v1", kind: "PersistentVolume", res: "persistentvolumes", cluster: true, short: ["pv"], sub: ["status"] },
+  { g: "", v: "v1", kind: "PersistentVolumeClaim", res: "persistentvolumeclaims", short: ["pvc"], sub: ["status"] },
+  { g: "", v: "v1", kind: "ResourceQuota", res: "resourcequotas", short: ["quota"], sub: ["status"] },
+  { g: "", v: "v1", kind: "LimitRange", res: "limitranges", short: ["limits"] },
+  { g: "", v: "v1", kind: "PodTemplate", res: "podtemplates", noSpec: true },
+  {
+    g: "",
+    v: "v1",
+    kind: "ReplicationController",
+    res: "replicationcontrollers",
+    short: ["rc"],
+    cat: ["all"],
+    sub: ["status", "scale"],
+    scale: replicasScale(),
+    fields: ["status.replicas"],
+  },
+  { g: "apps", v: "v1", kind: "Deployment", res: "deployments", short: ["deploy"], cat: ["all"], sub: ["status", "scale"], scale: replicasScale() },
+  { g: "apps", v: "v1", kind: "ReplicaSet", res: "replicasets", short: ["rs"], cat: ["all"], sub: ["status", "scale"], scale: replicasScale(), fields: ["status.replicas"] },
+  { g: "apps", v: "v1", kind: "StatefulSet", res: "statefulsets", short: ["sts"], cat: ["all"], sub: ["status", "scale"], scale: replicasScale() },
+  { g: "apps", v: "v1", kind: "DaemonSet", res: "daemonsets", short: ["ds"], cat: ["all"], sub: ["status"] },
+  { g: "apps", v: "v1", kind: "ControllerRevision", res: "controllerrevisions", noSpec: true },
+  { g: "batch", v: "v1", kind: "Job", res: "jobs", cat: ["all"], sub: ["status"], fields: ["status.successful"] },
+  { g: "batch", v: "v1", kind: "CronJob", res: "cronjobs", short: ["cj"], cat: ["all"], sub: ["status"] },
+  { g: "autoscaling", v: "v2", kind: "HorizontalPodAutoscaler", res: "horizontalpodautoscalers", short: ["hpa"], cat: ["all"], sub: ["status"] },
+  { g: "policy", v: "v1", kind: "PodDisruptionBudget", res: "poddisruptionbudgets", short: ["pdb"], sub: ["status"] },
+  { g: "coordination.k8s.io", v: "v1", kind: "Lease", res: "leases" },
+  { g: "discovery.k8s.io", v: "v1", kind: "EndpointSlice", res: "endpointslices", noSpec: true, fields: ["addressType"] },
+  { g: "events.k8s.io", v: "v1", kind: "Event", res: "events", short: ["ev"], noSpec: true },
+  { g: "networking.k8s.io", v: "v1", kind: "Ingress", res: "ingresses", short: ["ing"], sub: ["status"] },
+  { g: "networking.k8s.io", v: "v1", kind: "IngressClass", res: "ingressclasses", cluster: true },
+  { g: "networking.k8s.io", v: "v1", kind: "NetworkPolicy", res: "networkpolicies", short: ["netpol"] },
+  { g: "storage.k8s.io", v: "v1", kind: "StorageClass", res: "storageclasses", cluster: true, short: ["sc"], noSpec: true },
+  { g: "storage.k8s.io", v: "v1", kind: "CSIDriver", res: "csidrivers", cluster: true },
+  { g: "storage.k8s.io", v: "v1", kind: "CSINode", res: "csinodes", cluster: true },
+  { g: "storage.k8s.io", v: "v1", kind: "VolumeAttachment", res: "volumeattachments", cluster: true, sub: ["status"] },
+  { g: "rbac.authorization.k8s.io", v: "v1", kind: "ClusterRole", res: "clusterroles", cluster: true, noSpec: true },
+  { g: "rbac.authorization.k8s.io", v: "v1", kind: "ClusterRoleBinding", res: "clusterrolebindings", cluster: true, noSpec: true },
+  { g: "rbac.authorization.k8s.io", v: "v1", kind: "Role", res: "roles", noSpec: true },
+  { g: "rbac.authorization.k8s.io", v: "v1", kind: "RoleBinding", res: "rolebindings", noSpec: true },
+  { g: "scheduling.k8s.io", v: "v1", kind: "PriorityClass", res: "priorityclasses", cluster: true, short: ["pc"], noSpec: true },
+  {
+    g: "apiextensions.k8s.io",
+    v: "v1",
+    kind: "CustomResourceDefinition",
+    res: "customresourcedefinitions",
+    cluster: true,
+    short: ["crd", "crds"],
+    cat: ["api-extensions"],
+    sub: ["status"],
+  },
+  {
+    g: "admissionregistration.k8s.io",
+    v: "v1",
+    kind: "MutatingWebhookConfiguration",
+    res: "mutatingwebhookconfigurations",
+    cluster: true,
+    cat: ["api-extensions"],
+    noSpec: true,
+  },
+  {
+    g: "admissionregistration.k8s.io",
+    v: "v1",
+    kind: "ValidatingWebhookConfiguration",
+    res: "validatingwebhookconfigurations",
+    cluster: true,
+    cat: ["api-extensions"],
+    noSpec: true,
+  },
+  {
+    g: "admissionregistration.k8s.io",
+    v: "v1",
+    kind: "ValidatingAdmissionPolicy",
+    res: "validatingadmissionpolicies",
+    cluster: true,
+    cat: ["api-extensions"],
+    sub: ["status"],
+  },
+  {
+    g: "admissionregistration.k8s.io",
+    v: "v1",
+    kind: "ValidatingAdmissionPolicyBinding",
+    res: "validatingadmissionpolicybindings",
+    cluster: true,
+    cat: ["api-extensions"],
+  },
+  // Review kinds: served for create only and stored by none (answered by hooks in server/).
+  { g: "authentication.k8s.io", v: "v1", kind: "SelfSubjectReview", res: "selfsubjectreviews", cluster: true, verbs: ["create"] },
+  { g: "authentication.k8s.io", v: "v1", kind: "TokenReview", res: "tokenreviews", cluster: true, verbs: ["create"] },
+  { g: "authorization.k8s.io", v: "v1", kind: "SelfSubjectAccessReview", res: "selfsubjectaccessreviews", cluster: true, verbs: ["create"] },
+  { g: "authorization.k8s.io", v: "v1", kind: "SelfSubjectRulesReview", res: "selfsubjectrulesreviews", cluster: true, verbs: ["create"] },
+  { g: "authorization.k8s.io", v: "v1", kind: "SubjectAccessReview", res: "subjectaccessreviews", cluster: true, verbs: ["create"] },
+  { g: "authorization.k8s.io", v: "v1", kind: "LocalSubjectAccessReview", res: "localsubjectaccessreviews", verbs: ["create"] },
+];
+
+/** Kind-specific behaviour, keyed "group/Kind" (core: "/Kind"). Filled in by server/. */
+export type HookTable = Record<string, ResourceHooks>;
+
+export function fieldReader(path: string) {
+  return (obj: KubeObject): string | undefined => {
+    const v = at(obj, path);
+    if (v === undefined || v === null) return undefined;
+    return String(v);
+  };
+}
+
+export function builtinResourceTypes(resolver: SchemaResolver, hooks: HookTable = {}): ResourceType[] {
+  return ROWS.map((r) => {
+    const key = `${r.g}/${r.kind}`;
+    const gvk = { group: r.g, version: r.v, kind: r.kind };
+    const fieldSelectors: ResourceType["fieldSelectors"] = {};
+    for (const f of r.fields ?? []) fieldSelectors[f] = fieldReader(f);
+    const t: ResourceType = {
+      group: r.g,
+      version: r.v,
+      kind: r.kind,
+      listKind: `${r.kind}List`,
+      resource: r.res,
+      singular: r.kind.toLowerCase(),
+      namespaced: !r.cluster,
+      shortNames: r.short ?? [],
+      categories: r.cat ?? [],
+      verbs: r.verbs ?? ALL_VERBS,
+      subresources: r.sub ?? [],
+      fieldSelectors,
+      columns: builtinColumns[key] ?? defaultColumns,
+      schema: () => resolver.forKind(gvk),
+      resolver,
+      hasSpec: !r.noSpec,
+      hasStatus: (r.sub ?? []).includes("status"),
+      storagePrefix: `${r.g || "core"}/${r.res}`,
+      storageVersion: r.v,
+    };
+    if (r.scale) t.scale = r.scale;
+    const h = hooks[key];
+    if (h) t.hooks = h;
+    return t;
+  });
+}

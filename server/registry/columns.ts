@@ -1,0 +1,414 @@
+/**
+ * Server-side printing columns of the built-in kinds, as data: the columns kubectl users know
+ * from upstream (`kubectl get`, `-o wide`). Each column reads the object; AGE is a column like
+ * the others.
+ */
+import type { KubeObject, TableColumn } from "./types.ts";
+import { labelSelectorString } from "../../api/labels.ts";
+
+type Obj = Record<string, unknown>;
+
+/** Reads a dotted path (`spec.replicas`, `status.conditions`). */
+export function at(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const p of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Obj)[p];
+  }
+  return cur;
+}
+
+function arr(v: unknown): Obj[] {
+  return Array.isArray(v) ? (v as Obj[]) : [];
+}
+
+function num(v: unknown): number {
+  return typeof v === "number" ? v : 0;
+}
+
+/** Upstream's human-readable duration (5s, 3m20s, 2d3h, 4y20d). */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return "<invalid>";
+  if (seconds < 0) return "0s";
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  const days = Math.floor(hours / 24);
+  if (hours < 24 * 365 * 2) return `${days}d`;
+  const years = Math.floor(days / 365);
+  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
+  return `${years}y`;
+}
+
+export function since(ts: unknown, now: Date): string {
+  if (typeof ts !== "string") return "<unknown>";
+  return humanDuration(now.getTime() - Date.parse(ts));
+}
+
+function col(
+  name: string,
+  cell: (o: KubeObject, now: Date) => unknown,
+  opts: { type?: TableColumn["type"]; priority?: number; format?: string } = {},
+): TableColumn {
+  const c: TableColumn = { name, type: opts.type ?? "string", priority: opts.priority ?? 0, cell };
+  if (opts.format) c.format = opts.format;
+  return c;
+}
+
+export const nameColumn: TableColumn = col("Name", (o) => at(o, "metadata.name"), { format: "name" });
+export const ageColumn: TableColumn = col("Age", (o, now) => since(at(o, "metadata.creationTimestamp"), now));
+const createdAt = col("Created At", (o) => at(o, "metadata.creationTimestamp"), { type: "date" });
+
+const wide = { priority: 1 };
+
+function podTemplateCols(path: string, withSelector: string | undefined): TableColumn[] {
+  const cs = (o: KubeObject) => arr(at(o, `${path}.containers`));
+  const cols = [
+    col("Containers", (o) => cs(o).map((c) => c.name).join(","), wide),
+    col("Images", (o) => cs(o).map((c) => c.image).join(","), wide),
+  ];
+  if (withSelector) cols.push(col("Selector", (o) => selectorText(at(o, withSelector)), wide));
+  return cols;
+}
+
+function selectorText(sel: unknown): string {
+  if (sel && typeof sel === "object" && ("matchLabels" in sel || "matchExpressions" in sel)) {
+    return labelSelectorString(sel) || "<none>";
+  }
+  if (sel && typeof sel === "object") {
+    const parts = Object.entries(sel as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+    return parts.length ? parts.join(",") : "<none>";
+  }
+  return "<none>";
+}
+
+function podStatus(o: KubeObject): string {
+  if (at(o, "metadata.deletionTimestamp")) return "Terminating";
+  let reason = (at(o, "status.reason") as string) || (at(o, "status.phase") as string) || "Unknown";
+  for (const cs of arr(at(o, "status.containerStatuses"))) {
+    const waiting = at(cs, "state.waiting.reason") as string | undefined;
+    const term = at(cs, "state.terminated.reason") as string | undefined;
+    if (waiting) reason = waiting;
+    else if (term) reason = term;
+  }
+  return reason;
+}
+
+function podReady(o: KubeObject): string {
+  const total = arr(at(o, "spec.containers")).length;
+  const ready = arr(at(o, "status.containerStatuses")).filter((c) => c.ready === true).length;
+  return `${ready}/${total}`;
+}
+
+function podRestarts(o: KubeObject): string {
+  const n = arr(at(o, "status.containerStatuses")).reduce((s, c) => s + num(c.restartCount), 0);
+  return String(n);
+}
+
+function servicePorts(o: KubeObject): string {
+  const ports = arr(at(o, "spec.ports")).map((p) => {
+    const base = `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`;
+    return base;
+  });
+  return ports.length ? ports.join(",") : "<none>";
+}
+
+function externalIp(o: KubeObject): string {
+  const type = at(o, "spec.type");
+  const ext = arr(at(o, "spec.externalIPs"));
+  const lb = arr(at(o, "status.loadBalancer.ingress")).map((i) => i.ip ?? i.hostname);
+  const all = [...lb, ...ext].filter(Boolean);
+  if (all.length) return all.join(",");
+  if (type === "LoadBalancer") return "<pending>";
+  if (type === "ExternalName") return String(at(o, "spec.externalName") ?? "");
+  return "<none>";
+}
+
+function nodeStatus(o: KubeObject): string {
+  const ready = arr(at(o, "status.conditions")).find((c) => c.type === "Ready");
+  let s = ready?.status === "True" ? "Ready" : ready ? "NotReady" : "Unknown";
+  if (at(o, "spec.unschedulable")) s += ",SchedulingDisabled";
+  return s;
+}
+
+function nodeRoles(o: KubeObject): string {
+  const labels = (at(o, "metadata.labels") ?? {}) as Record<string, string>;
+  const roles = Object.keys(labels)
+    .filter((k) => k.startsWith("node-role.kubernetes.io/"))
+    .map((k) => k.slice("node-role.kubernetes.io/".length));
+  return roles.length ? roles.sort().join(",") : "<none>";
+}
+
+function nodeAddress(type: string) {
+  return (o: KubeObject) =>
+    (arr(at(o, "status.addresses")).find((a) => a.type === type)?.address as string) ?? "<none>";
+}
+
+function jobStatus(o: KubeObject): string {
+  const conds = arr(at(o, "status.conditions")).filter((c) => c.status === "True");
+  for (const t of ["Failed", "Complete", "Suspended", "FailureTarget", "SuccessCriteriaMet"]) {
+    if (conds.some((c) => c.type === t)) return t === "FailureTarget" ? "Failed" : t;
+  }
+  return at(o, "metadata.deletionTimestamp") ? "Terminating" : "Running";
+}
+
+function jobCompletions(o: KubeObject): string {
+  const succeeded = num(at(o, "status.succeeded"));
+  const completions = at(o, "spec.completions");
+  return typeof completions === "number" ? `${succeeded}/${completions}` : `${succeeded}/1 of ${num(at(o, "spec.parallelism"))}`;
+}
+
+function jobDuration(o: KubeObject, now: Date): string {
+  const start = at(o, "status.startTime");
+  if (typeof start !== "string") return "";
+  const end = at(o, "status.completionTime");
+  const until = typeof end === "string" ? new Date(end) : now;
+  return humanDuration(until.getTime() - Date.parse(start));
+}
+
+function count(path: string) {
+  return (o: KubeObject) => {
+    const v = at(o, path);
+    return v && typeof v === "object" ? Object.keys(v).length : 0;
+  };
+}
+
+function accessModes(o: KubeObject, path: string): string {
+  const short: Record<string, string> = {
+    ReadWriteOnce: "RWO",
+    ReadOnlyMany: "ROX",
+    ReadWriteMany: "RWX",
+    ReadWriteOncePod: "RWOP",
+  };
+  return arr(at(o, path)).map((m) => short[m as unknown as string] ?? m).join(",");
+}
+
+const str = (path: string, fallback = "<none>") => (o: KubeObject) => {
+  const v = at(o, path);
+  return v === undefined || v === null || v === "" ? fallback : String(v);
+};
+const int = (path: string) => (o: KubeObject) => num(at(o, path));
+
+/** Columns per "group/Kind" (core: "/Kind"). Kinds not listed print Name and Created At. */
+export const builtinColumns: Record<string, TableColumn[]> = {
+  "/Namespace": [col("Status", str("status.phase", "")), ageColumn],
+  "/Pod": [
+    col("Ready", podReady),
+    col("Status", podStatus),
+    col("Restarts", podRestarts),
+    ageColumn,
+    col("IP", str("status.podIP"), wide),
+    col("Node", str("spec.nodeName"), wide),
+    col("Nominated Node", str("status.nominatedNodeName"), wide),
+    col("Readiness Gates", (o) => {
+      const g = arr(at(o, "spec.readinessGates"));
+      return g.length ? `0/${g.length}` : "<none>";
+    }, wide),
+  ],
+  "/Service": [
+    col("Type", str("spec.type", "ClusterIP")),
+    col("Cluster-IP", str("spec.clusterIP")),
+    col("External-IP", externalIp),
+    col("Port(s)", servicePorts),
+    ageColumn,
+    col("Selector", (o) => selectorText(at(o, "spec.selector")), wide),
+  ],
+  "/Endpoints": [
+    col("Endpoints", (o) => {
+      const eps: string[] = [];
+      for (const s of arr(at(o, "subsets"))) {
+        for (const a of arr(s.addresses)) {
+          for (const p of arr(s.ports)) eps.push(`${a.ip}:${p.port}`);
+          if (!arr(s.ports).length) eps.push(String(a.ip));
+        }
+      }
+      return eps.length ? eps.slice(0, 3).join(",") + (eps.length > 3 ? ` + ${eps.length - 3} more...` : "") : "<none>";
+    }),
+    ageColumn,
+  ],
+  "/ConfigMap": [col("Data", (o) => count("data")(o) + count("binaryData")(o), { type: "integer" }), ageColumn],
+  "/Secret": [col("Type", str("type", "")), col("Data", count("data"), { type: "integer" }), ageColumn],
+  "/ServiceAccount": [col("Secrets", (o) => arr(at(o, "secrets")).length, { type: "integer" }), ageColumn],
+  "/Node": [
+    col("Status", nodeStatus),
+    col("Roles", nodeRoles),
+    ageColumn,
+    col("Version", str("status.nodeInfo.kubeletVersion", "")),
+    col("Internal-IP", nodeAddress("InternalIP"), wide),
+    col("External-IP", nodeAddress("ExternalIP"), wide),
+    col("OS-Image", str("status.nodeInfo.osImage", "<unknown>"), wide),
+    col("Kernel-Version", str("status.nodeInfo.kernelVersion", "<unknown>"), wide),
+    col("Container-Runtime", str("status.nodeInfo.containerRuntimeVersion", "<unknown>"), wide),
+  ],
+  "/Event": [
+    col("Last Seen", (o, now) => since(at(o, "lastTimestamp") ?? at(o, "eventTime") ?? at(o, "metadata.creationTimestamp"), now)),
+    col("Type", str("type", "")),
+    col("Reason", str("reason", "")),
+    col("Object", (o) => `${String(at(o, "involvedObject.kind") ?? "").toLowerCase()}/${at(o, "involvedObject.name") ?? ""}`),
+    col("Message", str("message", "")),
+  ],
+  "/PersistentVolume": [
+    col("Capacity", str("spec.capacity.storage", "")),
+    col("Access Modes", (o) => accessModes(o, "spec.accessModes")),
+    col("Reclaim Policy", str("spec.persistentVolumeReclaimPolicy", "")),
+    col("Status", str("status.phase", "")),
+    col("Claim", (o) => (at(o, "spec.claimRef.name") ? `${at(o, "spec.claimRef.namespace")}/${at(o, "spec.claimRef.name")}` : "")),
+    col("StorageClass", str("spec.storageClassName", "")),
+    col("VolumeAttributesClass", str("spec.volumeAttributesClassName")),
+    col("Reason", str("status.reason", "")),
+    ageColumn,
+    col("VolumeMode", str("spec.volumeMode", ""), wide),
+  ],
+  "/PersistentVolumeClaim": [
+    col("Status", str("status.phase", "")),
+    col("Volume", str("spec.volumeName", "")),
+    col("Capacity", str("status.capacity.storage", "")),
+    col("Access Modes", (o) => accessModes(o, "status.accessModes")),
+    col("StorageClass", str("spec.storageClassName", "")),
+    col("VolumeAttributesClass", str("spec.volumeAttributesClassName")),
+    ageColumn,
+    col("VolumeMode", str("spec.volumeMode", ""), wide),
+  ],
+  "/ReplicationController": [
+    col("Desired", int("spec.replicas"), { type: "integer" }),
+    col("Current", int("status.replicas"), { type: "integer" }),
+    col("Ready", int("status.readyReplicas"), { type: "integer" }),
+    ageColumn,
+    ...podTemplateCols("spec.template.spec", "spec.selector"),
+  ],
+  "apps/Deployment": [
+    col("Ready", (o) => `${num(at(o, "status.readyReplicas"))}/${num(at(o, "spec.replicas"))}`),
+    col("Up-to-date", int("status.updatedReplicas"), { type: "integer" }),
+    col("Available", int("status.availableReplicas"), { type: "integer" }),
+    ageColumn,
+    ...podTemplateCols("spec.template.spec", "spec.selector"),
+  ],
+  "apps/ReplicaSet": [
+    col("Desired", int("spec.replicas"), { type: "integer" }),
+    col("Current", int("status.replicas"), { type: "integer" }),
+    col("Ready", int("status.readyReplicas"), { type: "integer" }),
+    ageColumn,
+    ...podTemplateCols("spec.template.spec", "spec.selector"),
+  ],
+  "apps/StatefulSet": [
+    col("Ready", (o) => `${num(at(o, "status.readyReplicas"))}/${num(at(o, "spec.replicas"))}`),
+    ageColumn,
+    ...podTemplateCols("spec.template.spec", undefined),
+  ],
+  "apps/DaemonSet": [
+    col("Desired", int("status.desiredNumberScheduled"), { type: "integer" }),
+    col("Current", int("status.currentNumberScheduled"), { type: "integer" }),
+    col("Ready", int("status.numberReady"), { type: "integer" }),
+    col("Up-to-date", int("status.updatedNumberScheduled"), { type: "integer" }),
+    col("Available", int("status.numberAvailable"), { type: "integer" }),
+    col("Node Selector", (o) => selectorText(at(o, "spec.template.spec.nodeSelector"))),
+    ageColumn,
+    ...podTemplateCols("spec.template.spec", "spec.selector"),
+  ],
+  "apps/ControllerRevision": [
+    col("Controller", (o) => {
+      const owner = arr(at(o, "metadata.ownerReferences")).find((r) => r.controller === true);
+      return owner ? `${String(owner.kind).toLowerCase()}.${String(owner.apiVersion).split("/")[0]}/${owner.name}` : "<none>";
+    }),
+    col("Revision", int("revision"), { type: "integer" }),
+    ageColumn,
+  ],
+  "batch/Job": [
+    col("Status", jobStatus),
+    col("Completions", jobCompletions),
+    col("Duration", jobDuration),
+    ageColumn,
+    ...podTemplateCols("spec.template.spec", "spec.selector"),
+  ],
+  "batch/CronJob": [
+    col("Schedule", str("spec.schedule", "")),
+    col("Timezone", str("spec.timeZone")),
+    col("Suspend", (o) => String(at(o, "spec.suspend") === true ? "True" : "False")),
+    col("Active", (o) => arr(at(o, "status.active")).length, { type: "integer" }),
+    col("Last Schedule", (o, now) => (at(o, "status.lastScheduleTime") ? since(at(o, "status.lastScheduleTime"), now) : "<none>")),
+    ageColumn,
+    ...podTemplateCols("spec.jobTemplate.spec.template.spec", "spec.jobTemplate.spec.selector"),
+  ],
+  "autoscaling/HorizontalPodAutoscaler": [
+    col("Reference", (o) => `${at(o, "spec.scaleTargetRef.kind")}/${at(o, "spec.scaleTargetRef.name")}`),
+    col("Targets", (o) => (arr(at(o, "spec.metrics")).length ? "<unknown>" : "<none>")),
+    col("MinPods", (o) => String(at(o, "spec.minReplicas") ?? 1)),
+    col("MaxPods", int("spec.maxReplicas"), { type: "integer" }),
+    col("Replicas", int("status.currentReplicas"), { type: "integer" }),
+    ageColumn,
+  ],
+  "policy/PodDisruptionBudget": [
+    col("Min Available", str("spec.minAvailable", "N/A")),
+    col("Max Unavailable", str("spec.maxUnavailable", "N/A")),
+    col("Allowed Disruptions", int("status.disruptionsAllowed"), { type: "integer" }),
+    ageColumn,
+  ],
+  "coordination.k8s.io/Lease": [col("Holder", str("spec.holderIdentity", "")), ageColumn],
+  "discovery.k8s.io/EndpointSlice": [
+    col("AddressType", str("addressType", "")),
+    col("Ports", (o) => arr(at(o, "ports")).map((p) => p.port ?? "<unset>").join(",") || "<unset>"),
+    col("Endpoints", (o) => arr(at(o, "endpoints")).flatMap((e) => arr(e.addresses)).slice(0, 3).join(",") || "<unset>"),
+    ageColumn,
+  ],
+  "networking.k8s.io/Ingress": [
+    col("Class", str("spec.ingressClassName")),
+    col("Hosts", (o) => arr(at(o, "spec.rules")).map((r) => r.host ?? "*").join(",") || "*"),
+    col("Address", (o) => arr(at(o, "status.loadBalancer.ingress")).map((i) => i.ip ?? i.hostname).join(",")),
+    col("Ports", (o) => (arr(at(o, "spec.tls")).length ? "80, 443" : "80")),
+    ageColumn,
+  ],
+  "networking.k8s.io/IngressClass": [
+    col("Controller", str("spec.controller", "")),
+    col("Parameters", (o) => (at(o, "spec.parameters") ? `${at(o, "spec.parameters.kind")}/${at(o, "spec.parameters.name")}` : "<none>")),
+    ageColumn,
+  ],
+  "networking.k8s.io/NetworkPolicy": [
+    col("Pod-Selector", (o) => labelSelectorString(at(o, "spec.podSelector")) || "<none>"),
+    ageColumn,
+  ],
+  "storage.k8s.io/StorageClass": [
+    col("Provisioner", str("provisioner", "")),
+    col("ReclaimPolicy", str("reclaimPolicy", "Delete")),
+    col("VolumeBindingMode", str("volumeBindingMode", "Immediate")),
+    col("AllowVolumeExpansion", (o) => String(at(o, "allowVolumeExpansion") === true)),
+    ageColumn,
+  ],
+  "storage.k8s.io/CSINode": [col("Drivers", (o) => arr(at(o, "spec.drivers")).length, { type: "integer" }), ageColumn],
+  "storage.k8s.io/VolumeAttachment": [
+    col("Attacher", str("spec.attacher", "")),
+    col("PV", str("spec.source.persistentVolumeName", "")),
+    col("Node", str("spec.nodeName", "")),
+    col("Attached", (o) => String(at(o, "status.attached") === true)),
+    ageColumn,
+  ],
+  "rbac.authorization.k8s.io/RoleBinding": [
+    col("Role", (o) => `${at(o, "roleRef.kind")}/${at(o, "roleRef.name")}`),
+    ageColumn,
+  ],
+  "rbac.authorization.k8s.io/ClusterRoleBinding": [
+    col("Role", (o) => `${at(o, "roleRef.kind")}/${at(o, "roleRef.name")}`),
+    ageColumn,
+  ],
+  "scheduling.k8s.io/PriorityClass": [
+    col("Value", int("value"), { type: "integer" }),
+    col("Global-Default", (o) => String(at(o, "globalDefault") === true)),
+    ageColumn,
+    col("PreemptionPolicy", str("preemptionPolicy", "")),
+  ],
+  "admissionregistration.k8s.io/MutatingWebhookConfiguration": [
+    col("Webhooks", (o) => arr(at(o, "webhooks")).length, { type: "integer" }),
+    ageColumn,
+  ],
+  "admissionregistration.k8s.io/ValidatingWebhookConfiguration": [
+    col("Webhooks", (o) => arr(at(o, "webhooks")).length, { type: "integer" }),
+    ageColumn,
+  ],
+};
+
+export const defaultColumns: TableColumn[] = [createdAt];

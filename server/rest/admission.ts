@@ -1,0 +1,72 @@
+/**
+ * Built-in admission: unknown-field handling (fieldValidation), pruning, defaulting and
+ * validation against the kind's schema, plus metadata and name rules. Everything comes from the
+ * schema table (or a CRD's openAPIV3Schema) and the registry row; no kind is special here.
+ */
+import { applyDefaults } from "../../api/schema/defaults.ts";
+import { validateAgainstSchema } from "../../api/schema/validate.ts";
+import { pruneUnknownFields } from "../../api/schema/prune.ts";
+import { type NameRule, validateObjectMeta } from "../../api/names.ts";
+import { badRequest, invalid, type StatusCause } from "../../api/status.ts";
+import type { KubeObject, ResourceType } from "../registry/types.ts";
+
+export type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+export function parseFieldValidation(v: string | undefined, fallback: FieldValidation = "Warn"): FieldValidation {
+  if (v === undefined || v === "") return fallback;
+  if (v === "Strict" || v === "Warn" || v === "Ignore") return v;
+  throw badRequest(`fieldValidation must be one of "Strict", "Warn" or "Ignore", not "${v}"`);
+}
+
+const NAME_RULES: Record<string, NameRule> = {
+  "/Namespace": "label",
+  "/Service": "dns1035",
+  "rbac.authorization.k8s.io/Role": "pathSegment",
+  "rbac.authorization.k8s.io/ClusterRole": "pathSegment",
+  "rbac.authorization.k8s.io/RoleBinding": "pathSegment",
+  "rbac.authorization.k8s.io/ClusterRoleBinding": "pathSegment",
+};
+
+export function nameRuleOf(t: ResourceType): NameRule {
+  return NAME_RULES[`${t.group}/${t.kind}`] ?? "subdomain";
+}
+
+export interface AdmitOptions {
+  fieldValidation: FieldValidation;
+  /** Warnings for the `Warning` response header. */
+  warnings: string[];
+  create: boolean;
+}
+
+/**
+ * Normalizes and checks an object about to be stored: drops (or rejects) unknown fields,
+ * applies defaults, validates types, required fields and metadata. Throws 400/422.
+ */
+export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): void {
+  const schema = t.schema();
+  if (schema) {
+    const first = validateAgainstSchema(obj, schema, t.resolver, { nullIsAbsent: !t.custom });
+    const unknown = first.unknownFields;
+    if (unknown.length) {
+      if (opts.fieldValidation === "Strict") {
+        throw badRequest(`strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(", ")}`);
+      }
+      if (opts.fieldValidation === "Warn") {
+        for (const u of unknown) opts.warnings.push(`unknown field "${u}"`);
+      }
+    }
+    pruneUnknownFields(obj, schema, t.resolver, { isRoot: true });
+    applyDefaults(obj, schema, t.resolver);
+    const { causes } = validateAgainstSchema(obj, schema, t.resolver, { nullIsAbsent: !t.custom });
+    failIfAny(t, obj, causes);
+  }
+  const causes = validateObjectMeta(obj.metadata ?? {}, { namespaced: t.namespaced, nameRule: nameRuleOf(t) });
+  const extra = t.hooks?.validate?.(obj, undefined) ?? [];
+  failIfAny(t, obj, [...causes, ...extra]);
+}
+
+function failIfAny(t: ResourceType, obj: KubeObject, causes: StatusCause[]) {
+  if (!causes.length) return;
+  const name = String(obj.metadata?.name ?? obj.metadata?.generateName ?? "");
+  throw invalid(t.kind, t.group, name, causes.map((c) => ({ type: c.type ?? "FieldValueInvalid", ...c })));
+}

@@ -1,0 +1,99 @@
+/**
+ * Reads request bodies: JSON, YAML and Kubernetes protobuf, capped at 3 MiB, into plain JSON.
+ */
+import { parse as parseYaml } from "yaml";
+import { badRequest, tooLarge, unsupportedMediaType } from "../../api/status.ts";
+import type { SchemaResolver } from "../../api/schema/types.ts";
+import { decodeKubeProtobuf } from "../../api/protobuf/mod.ts";
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export type BodyFormat = "json" | "yaml" | "protobuf" | "json-patch" | "merge-patch" | "strategic-merge-patch" | "apply-patch";
+
+export function mediaType(req: Request): string {
+  return (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+const FORMATS: Record<string, BodyFormat> = {
+  "application/json": "json",
+  "application/yaml": "yaml",
+  "application/vnd.kubernetes.protobuf": "protobuf",
+  "application/json-patch+json": "json-patch",
+  "application/merge-patch+json": "merge-patch",
+  "application/strategic-merge-patch+json": "strategic-merge-patch",
+  "application/apply-patch+yaml": "apply-patch",
+  "application/apply-patch+json": "apply-patch",
+};
+
+/** Reads the raw bytes, enforcing the size limit even without a Content-Length. */
+export async function readBytes(req: Request): Promise<Uint8Array> {
+  const len = Number(req.headers.get("content-length") ?? "0");
+  if (len > MAX_BODY_BYTES) throw tooLarge(`request body too large: ${len} bytes, the limit is ${MAX_BODY_BYTES}`);
+  if (!req.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = req.body.getReader();
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge(`request body too large: over ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out;
+}
+
+export interface DecodedBody {
+  format: BodyFormat;
+  value: unknown;
+}
+
+/** Decodes a body; `allowed` lists the formats this verb accepts (415 otherwise). */
+export async function decodeBody(
+  req: Request,
+  allowed: BodyFormat[],
+  resolver: SchemaResolver,
+): Promise<DecodedBody> {
+  const type = mediaType(req) || "application/json";
+  const format = FORMATS[type];
+  if (!format || !allowed.includes(format)) throw unsupportedMediaType(type);
+  const bytes = await readBytes(req);
+  if (bytes.byteLength === 0) throw badRequest("the request body is empty");
+  return { format, value: decodeBytes(bytes, format, resolver) };
+}
+
+export function decodeBytes(bytes: Uint8Array, format: BodyFormat, resolver: SchemaResolver): unknown {
+  if (format === "protobuf") return decodeKubeProtobuf(bytes, resolver);
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  if (format === "yaml" || format === "apply-patch") return parseYamlOrJson(text);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`the request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function parseYamlOrJson(text: string): unknown {
+  try {
+    return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, schema: "core" });
+  } catch (e) {
+    throw badRequest(`the request body is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+/** A decoded body that must be a JSON object (create, update, apply). */
+export function asObject(v: unknown): Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    throw badRequest("the request body must be a JSON object");
+  }
+  return v as Record<string, unknown>;
+}

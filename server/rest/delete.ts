@@ -1,0 +1,111 @@
+/**
+ * delete and deletecollection: DeleteOptions (body or query), preconditions, finalizers and
+ * graceful deletion. An object with finalizers (or a pod bound to a node, which its kubelet must
+ * stop) gets a deletionTimestamp and stays until they are gone.
+ */
+import { badRequest, conflict } from "../../api/status.ts";
+import type { KubeObject } from "../registry/types.ts";
+import type { Entry } from "../storage/cache.ts";
+import { asObject, decodeBytes, mediaType, readBytes } from "./body.ts";
+import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
+import { clone, pendingFinalizers, timestamp } from "./meta.ts";
+import { getObject, listPage, parseFilter, respondJson, viewObject } from "./read.ts";
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: string;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export async function readDeleteOptions(call: Call): Promise<DeleteOptions> {
+  const opts: DeleteOptions = {};
+  const bytes = await readBytes(call.req);
+  if (bytes.byteLength) {
+    const type = mediaType(call.req) || "application/json";
+    const format = type === "application/vnd.kubernetes.protobuf" ? "protobuf" : type === "application/yaml" ? "yaml" : "json";
+    const body = asObject(decodeBytes(bytes, format, call.t.resolver));
+    if (body.kind !== undefined && body.kind !== "DeleteOptions") throw badRequest(`expected DeleteOptions, got ${String(body.kind)}`);
+    if (body.gracePeriodSeconds !== undefined) opts.gracePeriodSeconds = Number(body.gracePeriodSeconds);
+    if (typeof body.propagationPolicy === "string") opts.propagationPolicy = body.propagationPolicy;
+    if (body.preconditions && typeof body.preconditions === "object") opts.preconditions = body.preconditions as DeleteOptions["preconditions"] & object;
+  }
+  const g = call.query.int("gracePeriodSeconds");
+  if (g !== undefined) opts.gracePeriodSeconds = g;
+  const p = call.query.get("propagationPolicy");
+  if (p) opts.propagationPolicy = p;
+  if (opts.propagationPolicy && !["Orphan", "Background", "Foreground"].includes(opts.propagationPolicy)) {
+    throw badRequest(`propagationPolicy must be one of Orphan, Background or Foreground, not "${opts.propagationPolicy}"`);
+  }
+  if (opts.gracePeriodSeconds !== undefined && (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0)) {
+    throw badRequest("gracePeriodSeconds must be a non-negative integer");
+  }
+  return opts;
+}
+
+/** Deletes one object (or marks it for deletion). Returns the object as it now is. */
+export async function deleteEntry(
+  svc: RestServices,
+  call: Call,
+  entry: Entry,
+  opts: DeleteOptions,
+): Promise<{ obj: KubeObject; gone: boolean }> {
+  const { t } = call;
+  const meta = entry.obj.metadata ?? {};
+  const ref = refOf(call, String(meta.name));
+  const pre = opts.preconditions;
+  if (pre?.uid && pre.uid !== meta.uid) {
+    throw conflict(ref, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(meta.uid)}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+    throw conflict(ref, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(meta.resourceVersion)}`);
+  }
+  const dryRun = isDryRun(call);
+  const now = svc.now();
+  const finalizers = pendingFinalizers(t, entry.obj);
+  const boundPod = t.group === "" && t.kind === "Pod" && Boolean((entry.obj.spec as Record<string, unknown> | undefined)?.nodeName);
+  const grace = opts.gracePeriodSeconds ??
+    (boundPod ? Number((entry.obj.spec as Record<string, unknown>).terminationGracePeriodSeconds ?? 30) : 0);
+  const isNamespace = t.group === "" && t.kind === "Namespace";
+  if (finalizers.length || (boundPod && grace > 0)) {
+    if (meta.deletionTimestamp) return { obj: entry.obj, gone: false };
+    const next = clone(entry.obj);
+    const nm = next.metadata!;
+    nm.deletionTimestamp = timestamp(new Date(now.getTime() + (boundPod ? grace * 1000 : 0)));
+    nm.deletionGracePeriodSeconds = boundPod ? grace : 0;
+    if (nm.generation !== undefined) nm.generation = Number(nm.generation) + 1;
+    if (isNamespace) {
+      next.status = { ...(next.status as object | undefined), phase: "Terminating" };
+    }
+    delete nm.resourceVersion;
+    if (dryRun) return { obj: next, gone: false };
+    const obj = await svc.store.update(entry.key, next, entry.rev, ref);
+    return { obj, gone: false };
+  }
+  if (dryRun) return { obj: entry.obj, gone: true };
+  const obj = await svc.store.delete(entry.key, entry.rev, ref);
+  await t.hooks?.afterDelete?.(obj, { now, dryRun });
+  return { obj, gone: true };
+}
+
+export async function handleDelete(svc: RestServices, call: Call): Promise<Response> {
+  const opts = await readDeleteOptions(call);
+  const entry = await getObject(svc, call);
+  const { obj, gone } = await deleteEntry(svc, call, entry, opts);
+  return respondJson(viewObject(call.t, obj), gone ? 200 : 202, call.warnings);
+}
+
+export async function handleDeleteCollection(svc: RestServices, call: Call): Promise<Response> {
+  const opts = await readDeleteOptions(call);
+  const filter = parseFilter(call);
+  const page = await listPage(svc, call, filter);
+  const items: KubeObject[] = [];
+  for (const e of page.objs) {
+    try {
+      items.push((await deleteEntry(svc, call, e, opts)).obj);
+    } catch (err) {
+      // An object changed or vanished meanwhile: upstream skips it too.
+      if ((err as { code?: number }).code !== 404 && (err as { code?: number }).code !== 409) throw err;
+    }
+  }
+  return respondJson({ kind: call.t.listKind, apiVersion: call.t.group ? `${call.t.group}/${call.t.version}` : call.t.version, metadata: { resourceVersion: String(page.rev) }, items });
+}

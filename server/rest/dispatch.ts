@@ -1,0 +1,115 @@
+/**
+ * One entry point for every resource request: resolve the row, the verb and the subresource,
+ * authorize, then hand over to the generic verb handler.
+ */
+import { ApiError, forbidden, methodNotAllowed } from "../../api/status.ts";
+import type { UserInfo } from "../registry/types.ts";
+import type { RequestAttributes } from "../auth/types.ts";
+import { asObject, decodeBody } from "./body.ts";
+import type { Call, RestServices } from "./context.ts";
+import { handleDelete, handleDeleteCollection } from "./delete.ts";
+import { getObject, handleGet, handleList, respondJson, viewObject } from "./read.ts";
+import { parseQuery, parseResourcePath } from "./request.ts";
+import { handlePatch, handleUpdate } from "./update.ts";
+import { handleWatch } from "./watch.ts";
+import { createObject, checkTypeMeta } from "./write.ts";
+import { managerName } from "./meta.ts";
+import { parseFieldValidation } from "./admission.ts";
+import { scaleOf } from "./scale.ts";
+
+const NOT_FOUND_MESSAGE = "the server could not find the requested resource";
+
+function verbOf(method: string, hasName: boolean, watch: boolean): string {
+  switch (method) {
+    case "GET":
+    case "HEAD":
+      return hasName ? "get" : watch ? "watch" : "list";
+    case "POST":
+      return "create";
+    case "PUT":
+      return "update";
+    case "PATCH":
+      return "patch";
+    case "DELETE":
+      return hasName ? "delete" : "deletecollection";
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function forbiddenMessage(a: RequestAttributes): string {
+  const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const where = a.namespace ? ` in the namespace "${a.namespace}"` : " at the cluster scope";
+  const name = a.name ? ` "${a.name}"` : "";
+  return `${res}${a.apiGroup ? "." + a.apiGroup : ""}${name} is forbidden: User "${a.user.username}" cannot ${a.verb} resource "${res}" in API group "${a.apiGroup}"${where}`;
+}
+
+export async function handleResourceRequest(svc: RestServices, req: Request, url: URL, user: UserInfo): Promise<Response> {
+  const path = parseResourcePath(url.pathname, (g, v, r) => svc.registry.lookup(g, v, r)?.namespaced);
+  if (!path) throw notFoundPlain();
+  const t = svc.registry.lookup(path.group, path.version, path.resource);
+  if (!t) throw notFoundPlain();
+  if (t.namespaced !== Boolean(path.namespace) && !(t.namespaced && !path.name && req.method === "GET")) {
+    throw notFoundPlain();
+  }
+  if (path.subresource && !t.subresources.includes(path.subresource)) throw notFoundPlain();
+  const query = parseQuery(url);
+  const watch = query.bool("watch");
+  const verb = verbOf(req.method, Boolean(path.name), watch);
+  if (!t.verbs.includes(verb as never) || (path.subresource && !["get", "update", "patch"].includes(verb))) {
+    throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+  }
+  if (req.method === "POST" && path.name && !t.virtual) throw methodNotAllowed("the server does not allow this method on the requested resource");
+  const attrs: RequestAttributes = {
+    user,
+    verb,
+    resourceRequest: true,
+    apiGroup: t.group,
+    apiVersion: t.version,
+    resource: t.resource,
+    subresource: path.subresource,
+    namespace: path.namespace,
+    name: path.name,
+    path: url.pathname,
+  };
+  const decision = await svc.authorizer.authorize(attrs);
+  if (!decision.allowed) throw forbidden(forbiddenMessage(attrs), { group: t.group, resource: t.resource, name: path.name });
+  const call: Call = { t, path, query, req, user, warnings: [] };
+  switch (verb) {
+    case "get":
+      if (path.subresource === "scale") return respondJson(scaleOf(t, viewObject(t, (await getObject(svc, call)).obj)));
+      return await handleGet(svc, call);
+    case "list":
+      return await handleList(svc, call);
+    case "watch":
+      return handleWatch(svc, call);
+    case "create": {
+      if (t.virtual) {
+        const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], t.resolver);
+        const obj = asObject(value);
+        checkTypeMeta(t, obj);
+        const out = await t.virtual(obj, { now: svc.now(), dryRun: false, user });
+        return respondJson(out, 201);
+      }
+      const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], t.resolver);
+      const obj = await createObject(svc, call, asObject(value), {
+        manager: managerName(query.get("fieldManager"), req.headers.get("user-agent")),
+        fieldValidation: parseFieldValidation(query.get("fieldValidation")),
+      });
+      return respondJson(viewObject(t, obj), 201, call.warnings);
+    }
+    case "update":
+      return await handleUpdate(svc, call);
+    case "patch":
+      return await handlePatch(svc, call);
+    case "delete":
+      return await handleDelete(svc, call);
+    case "deletecollection":
+      return await handleDeleteCollection(svc, call);
+  }
+  throw methodNotAllowed("the server does not allow this method on the requested resource");
+}
+
+export function notFoundPlain(): ApiError {
+  return new ApiError(404, "NotFound", NOT_FOUND_MESSAGE);
+}

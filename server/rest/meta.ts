@@ -1,0 +1,87 @@
+/**
+ * Object metadata semantics shared by every write: system fields, generateName, generation,
+ * field manager names.
+ */
+import { badRequest } from "../../api/status.ts";
+import type { KubeObject, ResourceType } from "../registry/types.ts";
+
+export type Meta = Record<string, unknown>;
+
+export function metaOf(obj: KubeObject): Meta {
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (typeof obj.metadata !== "object" || Array.isArray(obj.metadata)) {
+    throw badRequest("metadata must be an object");
+  }
+  return obj.metadata;
+}
+
+/** RFC 3339 with whole seconds, as metav1.Time serializes. */
+export function timestamp(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** RFC 3339 with microseconds, as metav1.MicroTime serializes. */
+export function microTimestamp(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+export function generateSuffix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(5));
+  return [...bytes].map((b) => SUFFIX_ALPHABET[b % SUFFIX_ALPHABET.length]).join("");
+}
+
+/** The field manager: the `fieldManager` parameter or, as upstream, the user agent's first word. */
+export function managerName(param: string | undefined, userAgent: string | null): string {
+  if (param !== undefined) {
+    if (param.length > 128) throw badRequest("fieldManager must not be longer than 128 characters");
+    return param;
+  }
+  const ua = (userAgent ?? "unknown").split("/")[0]!.trim();
+  return ua.slice(0, 128) || "unknown";
+}
+
+/** Fields of an object that are not spec: a change to anything else bumps generation. */
+const NOT_SPEC = new Set(["metadata", "status", "apiVersion", "kind"]);
+
+/** Whether the parts that define `generation` differ between two versions of an object. */
+export function specChanged(t: ResourceType, a: KubeObject, b: KubeObject): boolean {
+  if (t.custom || t.hasSpec) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !NOT_SPEC.has(k)));
+    for (const k of keys) if (!deepEqual(a[k], b[k])) return true;
+  }
+  return false;
+}
+
+export function tracksGeneration(t: ResourceType): boolean {
+  return t.custom === true || t.hasSpec;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
+}
+
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/** Finalizers still to run: metadata.finalizers, and a Namespace's spec.finalizers. */
+export function pendingFinalizers(t: ResourceType, obj: KubeObject): string[] {
+  const out = [...((obj.metadata?.finalizers as string[] | undefined) ?? [])];
+  if (t.group === "" && t.kind === "Namespace") {
+    out.push(...(((obj.spec as { finalizers?: string[] } | undefined)?.finalizers) ?? []));
+  }
+  return out;
+}

@@ -1,0 +1,225 @@
+/**
+ * get and list: served from the watch cache; continue pages and exact-revision lists are read
+ * from the datastore at the revision of the first page.
+ */
+import { matchesLabels, parseLabelSelector, type Requirement } from "../../api/labels.ts";
+import { type FieldRequirement, matchesFields, parseFieldSelector } from "../../api/fields.ts";
+import { badRequest, expired, notFound, timeout } from "../../api/status.ts";
+import type { KubeObject, ResourceType } from "../registry/types.ts";
+import { decodeValue, Entry } from "../storage/cache.ts";
+import { objectKey, storeError, typePrefix } from "../storage/objects.ts";
+import { type Call, refOf, type RestServices } from "./context.ts";
+import { includeObjectOf, toTable, wantsTable } from "./table.ts";
+
+export function apiVersionOf(t: ResourceType): string {
+  return t.group ? `${t.group}/${t.version}` : t.version;
+}
+
+/** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
+export function viewJson(t: ResourceType, e: Entry): string {
+  if (e.obj.apiVersion === apiVersionOf(t)) return e.json;
+  return JSON.stringify(viewObject(t, e.obj));
+}
+
+export function viewObject(t: ResourceType, obj: KubeObject): KubeObject {
+  if (obj.apiVersion === apiVersionOf(t)) return obj;
+  return { ...obj, apiVersion: apiVersionOf(t) };
+}
+
+export interface Filter {
+  labels: Requirement[];
+  fields: FieldRequirement[];
+}
+
+export function parseFilter(call: Call): Filter {
+  const labels = parseLabelSelector(call.query.get("labelSelector") ?? "");
+  const fields = parseFieldSelector(call.query.get("fieldSelector") ?? "");
+  for (const f of fields) {
+    if (f.field !== "metadata.name" && f.field !== "metadata.namespace" && !call.t.fieldSelectors[f.field]) {
+      throw badRequest(`field label not supported: ${f.field}`);
+    }
+  }
+  return { labels, fields };
+}
+
+export function matches(t: ResourceType, filter: Filter, obj: KubeObject): boolean {
+  if (filter.labels.length && !matchesLabels(filter.labels, obj.metadata?.labels as Record<string, string> | undefined)) {
+    return false;
+  }
+  if (!filter.fields.length) return true;
+  return matchesFields(filter.fields, (f) => {
+    if (f === "metadata.name") return String(obj.metadata?.name ?? "");
+    if (f === "metadata.namespace") return String(obj.metadata?.namespace ?? "");
+    return t.fieldSelectors[f]?.(obj);
+  });
+}
+
+export async function getObject(svc: RestServices, call: Call): Promise<Entry> {
+  const { t, path } = call;
+  const entry = await svc.store.get(objectKey(t, path.namespace, path.name));
+  if (!entry) throw notFound(refOf(call));
+  return entry;
+}
+
+export function respondJson(body: string | unknown, status = 200, warnings: string[] = []): Response {
+  const headers = new Headers({ "content-type": "application/json" });
+  for (const w of warnings) headers.append("warning", `299 - "${w.replaceAll('"', "'")}"`);
+  return new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers });
+}
+
+export async function handleGet(svc: RestServices, call: Call): Promise<Response> {
+  const entry = await getObject(svc, call);
+  if (wantsTable(call.req)) {
+    const include = includeObjectOf(call.query.get("includeObject"));
+    const obj = viewObject(call.t, entry.obj);
+    return respondJson(toTable(call.t, [obj], { include, now: svc.now(), listMeta: { resourceVersion: String(entry.rev) } }));
+  }
+  return respondJson(viewJson(call.t, entry));
+}
+
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(tok: ContinueToken): string {
+  return btoa(JSON.stringify({ v: "meta.k8s.io/v1", rv: tok.rv, start: tok.start }));
+}
+
+function decodeContinue(s: string): ContinueToken {
+  try {
+    const v = JSON.parse(atob(s));
+    if (typeof v.rv !== "number" || typeof v.start !== "string" || v.rv <= 0) throw new Error("bad");
+    return { rv: v.rv, start: v.start };
+  } catch {
+    throw badRequest("continue key is not valid: illegal base64 data or format");
+  }
+}
+
+async function waitForRevision(svc: RestServices, rev: number) {
+  if (rev <= svc.cache.rev) return;
+  if (rev > svc.store.datastore.currentRevision()) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<"timeout">((r) => timer = setTimeout(() => r("timeout"), 3000));
+    const res = await Promise.race([svc.cache.waitFor(rev), gaveUp]);
+    clearTimeout(timer);
+    if (res === "timeout") throw timeout(`Too large resource version: ${rev}, current: ${svc.cache.rev}`);
+  } else await svc.cache.waitFor(rev);
+}
+
+export interface ListPage {
+  objs: Entry[];
+  rev: number;
+  continueToken?: string;
+  remaining?: number;
+}
+
+/** One page of a list, honouring limit/continue/resourceVersion semantics. */
+export async function listPage(svc: RestServices, call: Call, filter: Filter): Promise<ListPage> {
+  const { t, query } = call;
+  const prefix = typePrefix(t, call.path.namespace);
+  const limit = query.int("limit") ?? 0;
+  if (limit < 0) throw badRequest("limit must not be negative");
+  const cont = query.get("continue");
+  const rvParam = query.get("resourceVersion");
+  const match = query.get("resourceVersionMatch");
+  if (match && !["Exact", "NotOlderThan"].includes(match)) {
+    throw badRequest(`resourceVersionMatch must be "Exact" or "NotOlderThan", not "${match}"`);
+  }
+  if (cont) {
+    if (rvParam) throw badRequest("specifying resource version is not allowed when using continue");
+    const tok = decodeContinue(cont);
+    return await listFromStore(svc, call, filter, prefix, tok.rv, prefix + tok.start, limit);
+  }
+  let rv: number | undefined;
+  if (rvParam !== undefined && rvParam !== "") {
+    if (!/^\d+$/.test(rvParam)) throw badRequest(`invalid resource version: "${rvParam}"`);
+    rv = Number(rvParam);
+  }
+  if (match && rv === undefined) throw badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
+  if (match === "Exact" && rv !== undefined && rv > 0) {
+    return await listFromStore(svc, call, filter, prefix, rv, undefined, limit);
+  }
+  if (rv === undefined) await svc.cache.fresh();
+  else if (rv > 0) await waitForRevision(svc, rv);
+  const rev = svc.cache.rev;
+  const all = svc.cache.list(prefix);
+  const out: Entry[] = [];
+  let i = 0;
+  for (; i < all.length; i++) {
+    const e = all[i]!;
+    if (!matches(t, filter, e.obj)) continue;
+    if (limit && out.length === limit) break;
+    out.push(e);
+  }
+  const page: ListPage = { objs: out, rev };
+  if (limit && i < all.length && rev > 0) {
+    const last = out[out.length - 1];
+    if (last) {
+      page.continueToken = encodeContinue({ rv: rev, start: last.key.slice(prefix.length) });
+      if (!filter.labels.length && !filter.fields.length) page.remaining = all.length - i;
+    }
+  }
+  return page;
+}
+
+async function listFromStore(
+  svc: RestServices,
+  call: Call,
+  filter: Filter,
+  prefix: string,
+  rev: number,
+  startAfter: string | undefined,
+  limit: number,
+): Promise<ListPage> {
+  const out: Entry[] = [];
+  let after = startAfter;
+  let more = true;
+  let remaining = 0;
+  try {
+    if (rev < svc.store.datastore.compactedRevision()) throw expiredList();
+    while (more && (!limit || out.length < limit)) {
+      const want = limit ? Math.max(limit - out.length, 1) : 0;
+      const res = await svc.store.datastore.list(prefix, { revision: rev, limit: want, ...(after ? { startAfter: after } : {}) });
+      for (const kv of res.items) {
+        const e = new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision);
+        if (matches(call.t, filter, e.obj)) out.push(e);
+        after = kv.key;
+      }
+      more = res.more;
+      remaining = res.remaining;
+      if (!limit) break;
+    }
+  } catch (e) {
+    throw storeError(e, refOf(call, ""));
+  }
+  const page: ListPage = { objs: out, rev };
+  if (more && after) {
+    page.continueToken = encodeContinue({ rv: rev, start: after.slice(prefix.length) });
+    if (!filter.labels.length && !filter.fields.length) page.remaining = remaining;
+  }
+  return page;
+}
+
+function expiredList() {
+  return expired(
+    "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
+  );
+}
+
+export async function handleList(svc: RestServices, call: Call): Promise<Response> {
+  const filter = parseFilter(call);
+  const page = await listPage(svc, call, filter);
+  const listMeta: Record<string, unknown> = { resourceVersion: String(page.rev) };
+  if (page.continueToken) listMeta.continue = page.continueToken;
+  if (page.remaining !== undefined) listMeta.remainingItemCount = page.remaining;
+  const { t } = call;
+  if (wantsTable(call.req)) {
+    const include = includeObjectOf(call.query.get("includeObject"));
+    const objs = page.objs.map((e) => viewObject(t, e.obj));
+    return respondJson(toTable(t, objs, { include, now: svc.now(), listMeta }), 200, call.warnings);
+  }
+  const head = JSON.stringify({ kind: t.listKind, apiVersion: apiVersionOf(t), metadata: listMeta });
+  const body = `${head.slice(0, -1)},"items":[${page.objs.map((e) => viewJson(t, e)).join(",")}]}`;
+  return respondJson(body, 200, call.warnings);
+}

@@ -1,0 +1,117 @@
+/**
+ * Parses a resource URL (`/api/v1/namespaces/ns/pods/name/status`, `/apis/apps/v1/deployments`)
+ * and its query into one plain description of what is asked.
+ */
+import { badRequest } from "../../api/status.ts";
+
+export interface ResourcePath {
+  group: string;
+  version: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  subresource: string;
+}
+
+/** Splits a path under /api or /apis. Returns undefined when it is not a resource path. */
+export function parseResourcePath(
+  path: string,
+  isNamespacedResource: (group: string, version: string, resource: string) => boolean | undefined,
+): ResourcePath | undefined {
+  const seg = path.split("/").filter((s) => s !== "").map(decodeURIComponent);
+  let group = "";
+  let rest: string[];
+  if (seg[0] === "api") {
+    if (seg.length < 3) return undefined;
+    rest = seg.slice(2);
+  } else if (seg[0] === "apis") {
+    if (seg.length < 4) return undefined;
+    group = seg[1]!;
+    rest = seg.slice(3);
+  } else return undefined;
+  const version = seg[0] === "api" ? seg[1]! : seg[2]!;
+  const out: ResourcePath = { group, version, resource: "", namespace: "", name: "", subresource: "" };
+  // namespaces/<ns>/<resource>/... unless <resource> is a namespace subresource.
+  if (rest[0] === "namespaces" && rest.length >= 3) {
+    const namespaced = isNamespacedResource(group, version, rest[2]!);
+    if (namespaced !== false && !(namespaced === undefined && ["status", "finalize"].includes(rest[2]!) && rest.length === 3)) {
+      out.namespace = rest[1]!;
+      rest = rest.slice(2);
+    }
+  }
+  if (rest.length > 3) return undefined;
+  out.resource = rest[0] ?? "";
+  out.name = rest[1] ?? "";
+  out.subresource = rest[2] ?? "";
+  return out;
+}
+
+/** Every query parameter the API accepts on resource requests; anything else is a 400. */
+const KNOWN_PARAMS = new Set([
+  "pretty",
+  "dryRun",
+  "fieldManager",
+  "fieldValidation",
+  "force",
+  "gracePeriodSeconds",
+  "orphanDependents",
+  "propagationPolicy",
+  "ignoreStoreReadErrorWithClusterBreakingPotential",
+  "labelSelector",
+  "fieldSelector",
+  "limit",
+  "continue",
+  "resourceVersion",
+  "resourceVersionMatch",
+  "timeoutSeconds",
+  "allowWatchBookmarks",
+  "sendInitialEvents",
+  "watch",
+  "includeObject",
+  "timeout",
+  // log, exec, attach, portforward (served by the node tunnel issue)
+  "container",
+  "follow",
+  "previous",
+  "sinceSeconds",
+  "sinceTime",
+  "timestamps",
+  "tailLines",
+  "limitBytes",
+  "insecureSkipTLSVerifyBackend",
+  "command",
+  "stdin",
+  "stdout",
+  "stderr",
+  "tty",
+  "ports",
+]);
+
+export interface Query {
+  get(name: string): string | undefined;
+  bool(name: string): boolean;
+  int(name: string): number | undefined;
+  all(name: string): string[];
+}
+
+export function parseQuery(url: URL): Query {
+  const unknown = [...new Set([...url.searchParams.keys()].filter((k) => !KNOWN_PARAMS.has(k)))];
+  if (unknown.length) {
+    throw badRequest(`unknown query parameter(s): ${unknown.map((u) => `"${u}"`).join(", ")}`);
+  }
+  const p = url.searchParams;
+  return {
+    get: (name) => p.get(name) ?? undefined,
+    bool: (name) => {
+      const v = p.get(name);
+      return v === "true" || v === "1" || v === "True";
+    },
+    int: (name) => {
+      const v = p.get(name);
+      if (v === null || v === "") return undefined;
+      if (!/^-?\d+$/.test(v)) throw badRequest(`invalid value for "${name}": "${v}" is not an integer`);
+      return Number(v);
+    },
+    all: (name) => p.getAll(name),
+  };
+}

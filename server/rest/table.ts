@@ -1,0 +1,69 @@
+/**
+ * Server-side printing: `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` turns a list, a
+ * get or each watch event into a `meta.k8s.io/v1` Table with the registry's columns.
+ */
+import { badRequest } from "../../api/status.ts";
+import { nameColumn } from "../registry/columns.ts";
+import type { KubeObject, ResourceType, TableColumn } from "../registry/types.ts";
+
+export type IncludeObject = "None" | "Metadata" | "Object";
+
+export function wantsTable(req: Request): boolean {
+  const accept = req.headers.get("accept") ?? "";
+  return accept.split(",").some((part) => {
+    const params = part.split(";").map((p) => p.trim());
+    return params.includes("as=Table") && params.includes("g=meta.k8s.io");
+  });
+}
+
+export function includeObjectOf(v: string | undefined): IncludeObject {
+  if (v === undefined || v === "") return "Metadata";
+  if (v === "None" || v === "Metadata" || v === "Object") return v;
+  throw badRequest(`includeObject must be one of None, Metadata or Object, not "${v}"`);
+}
+
+function columnsOf(t: ResourceType): TableColumn[] {
+  return [nameColumn, ...t.columns];
+}
+
+export function columnDefinitions(t: ResourceType) {
+  return columnsOf(t).map((c) => ({
+    name: c.name,
+    type: c.type === "date" ? "string" : c.type,
+    format: c.format ?? "",
+    description: c.description ?? "",
+    priority: c.priority,
+  }));
+}
+
+function cellValue(c: TableColumn, obj: KubeObject, now: Date): unknown {
+  try {
+    const v = c.cell(obj, now);
+    return v === undefined || v === null ? "<none>" : v;
+  } catch {
+    return "<error>";
+  }
+}
+
+export function tableRow(t: ResourceType, obj: KubeObject, include: IncludeObject, now: Date) {
+  const row: Record<string, unknown> = { cells: columnsOf(t).map((c) => cellValue(c, obj, now)) };
+  if (include === "Object") row.object = obj;
+  else if (include === "Metadata") {
+    row.object = { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: obj.metadata ?? {} };
+  }
+  return row;
+}
+
+export function toTable(
+  t: ResourceType,
+  objs: KubeObject[],
+  opts: { include: IncludeObject; now: Date; listMeta?: Record<string, unknown>; withDefinitions?: boolean },
+): Record<string, unknown> {
+  return {
+    kind: "Table",
+    apiVersion: "meta.k8s.io/v1",
+    metadata: opts.listMeta ?? {},
+    columnDefinitions: opts.withDefinitions === false ? null : columnDefinitions(t),
+    rows: objs.map((o) => tableRow(t, o, opts.include, opts.now)),
+  };
+}

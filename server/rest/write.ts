@@ -1,0 +1,201 @@
+/**
+ * The write path shared by create, update, patch and apply: metadata semantics, admission,
+ * managed fields, then one conditional datastore write.
+ */
+import { badRequest, conflict, forbidden, invalid, notFound } from "../../api/status.ts";
+import { updateManagedFields } from "./managed.ts";
+import type { KubeObject, ResourceType } from "../registry/types.ts";
+import { objectKey } from "../storage/objects.ts";
+import type { Entry } from "../storage/cache.ts";
+import { admit, type FieldValidation } from "./admission.ts";
+import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
+import {
+  clone,
+  deepEqual,
+  generateSuffix,
+  metaOf,
+  pendingFinalizers,
+  specChanged,
+  timestamp,
+  tracksGeneration,
+} from "./meta.ts";
+
+export interface WriteOptions {
+  manager: string;
+  fieldValidation: FieldValidation;
+  /** Managed fields already computed (server-side apply); otherwise derived from the change. */
+  managedFields?: unknown[];
+}
+
+const SYSTEM_FIELDS = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"];
+
+/** Checks the body's apiVersion and kind against the URL's type; fills them when absent. */
+export function checkTypeMeta(t: ResourceType, obj: KubeObject, version = t.version) {
+  const apiVersion = t.group ? `${t.group}/${version}` : version;
+  if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
+    throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== t.kind) {
+    throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${t.kind})`);
+  }
+  obj.apiVersion = apiVersion;
+  obj.kind = t.kind;
+}
+
+/** The namespace must exist and not be terminating (upstream NamespaceLifecycle admission). */
+export async function checkNamespace(svc: RestServices, ns: string) {
+  const nsType = svc.registry.lookup("", "v1", "namespaces")!;
+  const entry = await svc.store.get(objectKey(nsType, "", ns));
+  if (!entry) throw notFound({ group: "", resource: "namespaces", name: ns });
+  if (entry.obj.metadata?.deletionTimestamp) {
+    throw forbidden(`unable to create new content in namespace ${ns} because it is being terminated`);
+  }
+}
+
+export async function createObject(
+  svc: RestServices,
+  call: Call,
+  obj: KubeObject,
+  opts: WriteOptions,
+): Promise<KubeObject> {
+  const { t } = call;
+  checkTypeMeta(t, obj);
+  const meta = metaOf(obj);
+  const ns = call.path.namespace;
+  if (t.namespaced) {
+    if (meta.namespace !== undefined && meta.namespace !== "" && meta.namespace !== ns) {
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    meta.namespace = ns;
+  } else delete meta.namespace;
+  if (call.path.name && meta.name !== undefined && meta.name !== call.path.name) {
+    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${call.path.name})`);
+  }
+  if (!meta.name && typeof meta.generateName === "string" && meta.generateName) {
+    meta.name = meta.generateName + generateSuffix();
+  }
+  if (meta.resourceVersion !== undefined && meta.resourceVersion !== "") {
+    throw badRequest("resourceVersion should not be set on objects to be created");
+  }
+  delete meta.resourceVersion;
+  for (const f of SYSTEM_FIELDS) delete meta[f];
+  const now = svc.now();
+  meta.uid = crypto.randomUUID();
+  meta.creationTimestamp = timestamp(now);
+  if (tracksGeneration(t)) meta.generation = 1;
+  if (t.hasStatus && t.kind !== "Node") delete obj.status;
+  const dryRun = isDryRun(call);
+  await t.hooks?.prepareCreate?.(obj, { now, dryRun });
+  if (t.namespaced) await checkNamespace(svc, ns);
+  admit(t, obj, { fieldValidation: opts.fieldValidation, warnings: call.warnings, create: true });
+  meta.managedFields = opts.managedFields ??
+    updateManagedFields({
+      old: undefined,
+      updated: obj,
+      manager: opts.manager,
+      schema: t.schema(),
+      resolver: t.resolver,
+      apiVersion: obj.apiVersion as string,
+      now,
+    });
+  if (!(meta.managedFields as unknown[]).length) delete meta.managedFields;
+  const name = String(meta.name ?? "");
+  if (dryRun) return obj;
+  return await svc.store.create(objectKey(t, ns, name), obj, refOf(call, name));
+}
+
+export interface UpdateInput {
+  current: Entry;
+  next: KubeObject;
+  /** "", "status" or "scale" (scale arrives here already mapped onto the object). */
+  subresource: string;
+  opts: WriteOptions;
+  /** The resourceVersion precondition the client sent, if any. */
+  precondition?: string;
+}
+
+/**
+ * Finishes an update: keeps what the client may not change, bumps generation, admits, records
+ * managed fields, writes conditionally on the current revision. Removing the last finalizer of
+ * an object being deleted deletes it.
+ */
+export async function updateObject(svc: RestServices, call: Call, input: UpdateInput): Promise<KubeObject> {
+  const { t } = call;
+  const old = input.current.obj;
+  let next = input.next;
+  checkTypeMeta(t, next, (next.apiVersion as string | undefined)?.split("/").pop() ?? t.version);
+  const meta = metaOf(next);
+  const oldMeta = old.metadata ?? {};
+  if (meta.name !== undefined && meta.name !== oldMeta.name) {
+    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${String(oldMeta.name)})`);
+  }
+  if (t.namespaced && meta.namespace !== undefined && meta.namespace !== "" && meta.namespace !== oldMeta.namespace) {
+    throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  if (input.precondition && input.precondition !== String(oldMeta.resourceVersion)) {
+    throw conflict(
+      refOf(call, String(oldMeta.name)),
+      "the object has been modified; please apply your changes to the latest version and try again",
+    );
+  }
+  if (input.subresource === "status") {
+    // Only status changes through /status (plus metadata the status strategy keeps: none).
+    const merged = clone(old);
+    merged.status = next.status;
+    next = merged;
+  } else if (t.hasStatus) {
+    if (old.status === undefined) delete next.status;
+    else next.status = clone(old.status);
+  }
+  const nm = metaOf(next);
+  for (const f of ["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"]) {
+    if (oldMeta[f] === undefined) delete nm[f];
+    else nm[f] = oldMeta[f];
+  }
+  delete nm.resourceVersion;
+  if (oldMeta.deletionTimestamp) {
+    const before = new Set((oldMeta.finalizers as string[] | undefined) ?? []);
+    const added = ((nm.finalizers as string[] | undefined) ?? []).filter((f) => !before.has(f));
+    if (added.length) {
+      throw invalid(t.kind, t.group, String(oldMeta.name), [
+        { type: "FieldValueForbidden", field: "metadata.finalizers", message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` },
+      ]);
+    }
+  }
+  const now = svc.now();
+  const dryRun = isDryRun(call);
+  await t.hooks?.prepareUpdate?.(next, old, { now, dryRun });
+  admit(t, next, { fieldValidation: input.opts.fieldValidation, warnings: call.warnings, create: false });
+  if (tracksGeneration(t) && specChanged(t, old, next)) nm.generation = Number(oldMeta.generation ?? 0) + 1;
+  nm.managedFields = input.opts.managedFields ??
+    updateManagedFields({
+      old,
+      updated: next,
+      manager: input.opts.manager,
+      schema: t.schema(),
+      resolver: t.resolver,
+      apiVersion: next.apiVersion as string,
+      now,
+      ...(input.subresource ? { subresource: input.subresource } : {}),
+    });
+  if (!(nm.managedFields as unknown[]).length) delete nm.managedFields;
+  const ref = refOf(call, String(oldMeta.name));
+  const key = input.current.key;
+  if (nm.deletionTimestamp && pendingFinalizers(t, next).length === 0) {
+    if (dryRun) return next;
+    const gone = await svc.store.delete(key, input.current.rev, ref);
+    await t.hooks?.afterDelete?.(gone, { now, dryRun });
+    return gone;
+  }
+  if (deepEqual(stripRv(old), stripRv(next))) return old;
+  if (dryRun) {
+    nm.resourceVersion = oldMeta.resourceVersion;
+    return next;
+  }
+  return await svc.store.update(key, next, input.current.rev, ref);
+}
+
+function stripRv(o: KubeObject): KubeObject {
+  const { resourceVersion: _r, managedFields: _m, ...meta } = o.metadata ?? {};
+  return { ...o, metadata: meta };
+}

@@ -1,0 +1,225 @@
+/**
+ * The watch cache: every object of the store held in memory, kept current by one datastore watch,
+ * with a window of recent events. Lists, gets and watches are served from here; only continue
+ * pages and exact-revision reads go to the datastore.
+ */
+import type { Datastore, KeyValue, WatchEvent } from "../../datastore/types.ts";
+import type { Logger } from "../../api/log.ts";
+import { expired } from "../../api/status.ts";
+import type { KubeObject } from "../registry/types.ts";
+
+/** One immutable object version. Never mutate `obj`: clone before changing it. */
+export class Entry {
+  #json: string | undefined;
+  constructor(
+    readonly key: string,
+    readonly obj: KubeObject,
+    readonly rev: number,
+    readonly createRev: number,
+  ) {}
+
+  /** The object serialized once, shared by every response and watcher. */
+  get json(): string {
+    return this.#json ??= JSON.stringify(this.obj);
+  }
+}
+
+export type CacheEventType = "ADDED" | "MODIFIED" | "DELETED";
+
+export interface CacheEvent {
+  type: CacheEventType;
+  entry: Entry;
+  prev?: Entry;
+  rev: number;
+}
+
+export function decodeValue(kv: KeyValue, rev = kv.modRevision): KubeObject {
+  const obj = JSON.parse(kv.value) as KubeObject;
+  const meta = (obj.metadata ??= {});
+  meta.resourceVersion = String(rev);
+  return obj;
+}
+
+/** The type prefix of a key: `/registry/<group>/<resource>/`. */
+export function typePrefixOf(key: string): string {
+  const parts = key.split("/");
+  return `/${parts[1]}/${parts[2]}/${parts[3]}/`;
+}
+
+type Listener = (events: CacheEvent[]) => void;
+
+interface Bucket {
+  items: Map<string, Entry>;
+  sorted: string[] | undefined;
+}
+
+export class WatchCache {
+  #store: Datastore;
+  #log: Logger;
+  #buckets = new Map<string, Bucket>();
+  #rev = 0;
+  #window: CacheEvent[] = [];
+  #windowSize: number;
+  #waiters: { rev: number; resolve: () => void }[] = [];
+  #listeners = new Set<{ prefix: string; fn: Listener }>();
+  #ready = false;
+
+  constructor(store: Datastore, logger: Logger, options: { windowSize?: number } = {}) {
+    this.#store = store;
+    this.#log = logger.with({ component: "watch-cache" });
+    this.#windowSize = options.windowSize ?? 10_000;
+  }
+
+  get rev(): number {
+    return this.#rev;
+  }
+
+  /** Loads everything, then follows the datastore until the signal aborts. */
+  async start(signal: AbortSignal): Promise<void> {
+    const all = await this.#store.list("/registry/");
+    for (const kv of all.items) this.#set(new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision));
+    this.#rev = all.revision;
+    this.#ready = true;
+    this.#log.info("watch cache loaded", { objects: all.items.length, rev: all.revision });
+    this.#follow(signal);
+  }
+
+  #followDone: Promise<void> = Promise.resolve();
+
+  #follow(signal: AbortSignal) {
+    this.#followDone = (async () => {
+      try {
+        for await (const batch of this.#store.watch("/registry/", { afterRevision: this.#rev, signal })) {
+          this.#apply(batch);
+        }
+      } catch (e) {
+        if (!signal.aborted) this.#log.error("datastore watch ended", { error: String(e) });
+      }
+    })();
+  }
+
+  /** Resolves when the follower has stopped (after the start signal aborted). */
+  stopped(): Promise<void> {
+    return this.#followDone;
+  }
+
+  #bucket(prefix: string): Bucket {
+    let b = this.#buckets.get(prefix);
+    if (!b) this.#buckets.set(prefix, b = { items: new Map(), sorted: undefined });
+    return b;
+  }
+
+  #set(e: Entry) {
+    const b = this.#bucket(typePrefixOf(e.key));
+    if (!b.items.has(e.key)) b.sorted = undefined;
+    b.items.set(e.key, e);
+  }
+
+  #apply(batch: WatchEvent[]) {
+    const events: CacheEvent[] = [];
+    for (const ev of batch) {
+      const b = this.#bucket(typePrefixOf(ev.kv.key));
+      const prev = b.items.get(ev.kv.key);
+      if (ev.type === "delete") {
+        b.items.delete(ev.kv.key);
+        b.sorted = undefined;
+        const entry = new Entry(ev.kv.key, decodeValue(ev.kv), ev.kv.modRevision, ev.kv.createRevision);
+        const ce: CacheEvent = { type: "DELETED", entry, rev: ev.kv.modRevision };
+        if (prev) ce.prev = prev;
+        events.push(ce);
+      } else {
+        const entry = new Entry(ev.kv.key, decodeValue(ev.kv), ev.kv.modRevision, ev.kv.createRevision);
+        this.#set(entry);
+        const ce: CacheEvent = { type: ev.type === "create" ? "ADDED" : "MODIFIED", entry, rev: ev.kv.modRevision };
+        if (prev) ce.prev = prev;
+        events.push(ce);
+      }
+      this.#rev = Math.max(this.#rev, ev.kv.modRevision);
+    }
+    for (const e of events) this.#window.push(e);
+    if (this.#window.length > this.#windowSize * 1.2) {
+      this.#window.splice(0, this.#window.length - this.#windowSize);
+    }
+    for (const l of this.#listeners) {
+      const mine = events.filter((e) => e.entry.key.startsWith(l.prefix));
+      if (mine.length) l.fn(mine);
+    }
+    const due = this.#waiters.filter((w) => w.rev <= this.#rev);
+    if (due.length) {
+      this.#waiters = this.#waiters.filter((w) => w.rev > this.#rev);
+      for (const w of due) w.resolve();
+    }
+  }
+
+  /** Waits until the cache has applied `rev` (read-your-writes for a freshly committed write). */
+  waitFor(rev: number): Promise<void> {
+    if (rev <= this.#rev) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ rev, resolve }));
+  }
+
+  /** Waits until the cache is as current as the datastore. */
+  fresh(): Promise<void> {
+    return this.waitFor(this.#store.currentRevision());
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  get(key: string): Entry | undefined {
+    return this.#buckets.get(typePrefixOf(key))?.items.get(key);
+  }
+
+  /** Entries under `prefix` (a type prefix, optionally narrowed to a namespace), sorted by key. */
+  list(prefix: string): Entry[] {
+    const b = this.#buckets.get(typePrefixOf(prefix + "x"));
+    if (!b) return [];
+    b.sorted ??= [...b.items.keys()].sort();
+    const out: Entry[] = [];
+    const typePrefix = typePrefixOf(prefix + "x");
+    if (prefix === typePrefix) {
+      for (const k of b.sorted) out.push(b.items.get(k)!);
+      return out;
+    }
+    let lo = 0;
+    let hi = b.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b.sorted[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < b.sorted.length && b.sorted[i]!.startsWith(prefix); i++) {
+      out.push(b.items.get(b.sorted[i]!)!);
+    }
+    return out;
+  }
+
+  count(prefix: string): number {
+    return this.#buckets.get(typePrefixOf(prefix + "x"))?.items.size ?? 0;
+  }
+
+  /**
+   * Subscribes to events under `prefix` after `fromRev`: events still in the window are replayed
+   * first (synchronously, through `fn`). Older than the window: 410 Expired, as upstream.
+   */
+  subscribe(prefix: string, fromRev: number, fn: Listener): () => void {
+    if (fromRev < this.#rev) {
+      const oldest = this.#window[0]?.rev ?? this.#rev + 1;
+      if (fromRev < oldest - 1) {
+        throw expired(`too old resource version: ${fromRev} (${oldest - 1})`);
+      }
+      const replay = this.#window.filter((e) => e.rev > fromRev && e.entry.key.startsWith(prefix));
+      if (replay.length) fn(replay);
+    }
+    const l = { prefix, fn };
+    this.#listeners.add(l);
+    return () => this.#listeners.delete(l);
+  }
+
+  /** Objects and bytes held, for /metrics. */
+  stats(): { objects: number; watchers: number } {
+    let objects = 0;
+    for (const b of this.#buckets.values()) objects += b.items.size;
+    return { objects, watchers: this.#listeners.size };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Objects in the datastore: key layout, JSON encoding (resourceVersion comes from the revision,
+ * never stored) and the one place where datastore errors become Kubernetes `Status` errors.
+ */
+import {
+  ClosedError,
+  CompactedError,
+  ConflictError,
+  type Datastore,
+  KeyExistsError,
+  KeyNotFoundError,
+} from "../../datastore/types.ts";
+import { alreadyExists, ApiError, conflict, expired, internalError, notFound } from "../../api/status.ts";
+import type { KubeObject, ResourceType } from "../registry/types.ts";
+import { decodeValue, type Entry, WatchCache } from "./cache.ts";
+
+export function objectKey(t: Pick<ResourceType, "storagePrefix" | "namespaced">, ns: string, name: string): string {
+  return t.namespaced ? `/registry/${t.storagePrefix}/${ns}/${name}` : `/registry/${t.storagePrefix}/${name}`;
+}
+
+/** The key prefix of every object of a type, or of one namespace of it. */
+export function typePrefix(t: Pick<ResourceType, "storagePrefix" | "namespaced">, ns = ""): string {
+  return t.namespaced && ns ? `/registry/${t.storagePrefix}/${ns}/` : `/registry/${t.storagePrefix}/`;
+}
+
+function encode(obj: KubeObject): string {
+  const meta = obj.metadata ?? {};
+  const { resourceVersion: _rv, ...rest } = meta;
+  return JSON.stringify({ ...obj, metadata: rest });
+}
+
+export interface ObjectRef {
+  group: string;
+  resource: string;
+  name: string;
+}
+
+/** Translates a datastore error into the matching ApiError. */
+export function storeError(e: unknown, ref: ObjectRef): ApiError {
+  if (e instanceof ApiError) return e;
+  if (e instanceof KeyExistsError) return alreadyExists(ref);
+  if (e instanceof KeyNotFoundError) return notFound(ref);
+  if (e instanceof ConflictError) {
+    return conflict(ref, "the object has been modified; please apply your changes to the latest version and try again");
+  }
+  if (e instanceof CompactedError) {
+    return expired(`The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.`);
+  }
+  if (e instanceof ClosedError) return internalError("the server is shutting down", e);
+  return internalError(e instanceof Error ? e.message : String(e), e);
+}
+
+export class ObjectStore {
+  constructor(readonly datastore: Datastore, readonly cache: WatchCache) {}
+
+  /** The newest committed version of an object (read-your-writes). */
+  async get(key: string): Promise<Entry | undefined> {
+    await this.cache.fresh();
+    return this.cache.get(key);
+  }
+
+  async create(key: string, obj: KubeObject, ref: ObjectRef): Promise<KubeObject> {
+    try {
+      const kv = await this.datastore.create(key, encode(obj));
+      return decodeValue(kv);
+    } catch (e) {
+      throw storeError(e, ref);
+    }
+  }
+
+  async update(key: string, obj: KubeObject, expectedRev: number, ref: ObjectRef): Promise<KubeObject> {
+    try {
+      const kv = await this.datastore.update(key, encode(obj), expectedRev);
+      return decodeValue(kv);
+    } catch (e) {
+      throw storeError(e, ref);
+    }
+  }
+
+  async delete(key: string, expectedRev: number | undefined, ref: ObjectRef): Promise<KubeObject> {
+    try {
+      const kv = await this.datastore.delete(key, expectedRev);
+      return decodeValue(kv);
+    } catch (e) {
+      throw storeError(e, ref);
+    }
+  }
+}
