@@ -114,3 +114,24 @@ export class ClosedError extends Error {
     this.name = "ClosedError";
   }
 }
+
+/** The requested revision is newer than the current one (reads and compaction). */
+export class FutureRevisionError extends Error {
+  constructor(readonly requested: number, readonly current: number) {
+    super(`Revision ${requested} is in the future: the current is ${current}`);
+    this.name = "FutureRevisionError";
+  }
+}
+
+/**
+ * A watcher fell too far behind and its buffer filled: the watch ends with this error. It is a
+ * CompactedError so callers treat it alike (410 Expired: the client re-lists).
+ */
+export class WatchOverflowError extends CompactedError {
+  constructor(readonly lastRevision: number, readonly buffered: number) {
+    super(lastRevision, lastRevision + 1);
+    this.message =
+      `Watcher fell behind: ${buffered} events buffered after revision ${lastRevision}`;
+    this.name = "WatchOverflowError";
+  }
+}
