@@ -1,0 +1,232 @@
+/**
+ * Schema validation: checks a JSON object against a {@link Schema} (a built-in type from the table
+ * or a CRD's `openAPIV3Schema`) and reports one `StatusCause` per problem, in the upstream field
+ * path and message forms, plus the fields the schema does not describe (for
+ * `fieldValidation=Strict|Warn`). Object metadata names are checked in `api/names.ts`, not here.
+ */
+import type { StatusCause } from "../status.ts";
+import { validateEmbeddedResource } from "../names.ts";
+import type { Schema, SchemaResolver } from "./types.ts";
+import { child, index, invalid, notSupported, required, tooMany } from "./field_errors.ts";
+import {
+  derefSchema,
+  isJsonObject,
+  isOpaque,
+  preservesUnknown,
+  RESOURCE_KEYS,
+} from "./schema_node.ts";
+import {
+  checkArray,
+  checkEnum,
+  checkNumber,
+  checkString,
+  checkType,
+  expectedType,
+  typeFail,
+} from "./validate_checks.ts";
+
+export interface ValidateOptions {
+  /** Field path of `obj` itself (default: the root, ""). */
+  rootPath?: string;
+  /** Built-in types: a `null` value means "absent", as in Go decoding. Such properties are
+   * removed from `obj` (in place) instead of being reported. */
+  nullIsAbsent?: boolean;
+  /** `obj` is a whole custom resource: `apiVersion`, `kind` and `metadata` are allowed at its
+   * root whether or not the schema lists them. */
+  isRoot?: boolean;
+}
+
+export interface ValidationResult {
+  causes: StatusCause[];
+  /** Upstream strict-decoding entries, one per undescribed field: `unknown field "spec.foo"`. */
+  unknownFields: string[];
+}
+
+interface Walk {
+  resolver: SchemaResolver;
+  nullIsAbsent: boolean;
+  causes: StatusCause[];
+  /** Collects unknown fields; undefined inside allOf/anyOf/oneOf/not branches. */
+  unknown: string[] | undefined;
+  /** Whether null properties may be dropped (only on the main walk, never in branches). */
+  mutate: boolean;
+}
+
+const MAX_DEPTH = 100;
+
+export function validateAgainstSchema(
+  obj: unknown,
+  schema: Schema,
+  resolver: SchemaResolver,
+  options: ValidateOptions = {},
+): ValidationResult {
+  const unknownFields: string[] = [];
+  const w: Walk = {
+    resolver,
+    nullIsAbsent: options.nullIsAbsent === true,
+    causes: [],
+    unknown: unknownFields,
+    mutate: true,
+  };
+  node(obj, schema, options.rootPath ?? "", w, options.isRoot === true, 0);
+  return { causes: w.causes, unknownFields };
+}
+
+function node(
+  value: unknown,
+  schema: Schema,
+  path: string,
+  w: Walk,
+  resourceKeys: boolean,
+  depth: number,
+): void {
+  if (depth > MAX_DEPTH) {
+    w.causes.push(invalid(path, "", "object nesting is too deep"));
+    return;
+  }
+  const s = derefSchema(schema, w.resolver);
+  if (value === null || value === undefined) {
+    checkNull(s, path, w);
+    return;
+  }
+  combinators(value, s, path, w, depth);
+  if (!checkType(value, s, path, w.causes)) return;
+  if (typeof value === "string") checkString(value, s, path, w.causes);
+  else if (typeof value === "number") checkNumber(value, s, path, w.causes);
+  else if (Array.isArray(value)) {
+    if (!isOpaque(s) && s.items) {
+      const items = s.items;
+      value.forEach((item, i) => node(item, items, index(path, i), w, false, depth + 1));
+    }
+    checkArray(value, s, path, w.causes);
+  }
+  checkEnum(value, s, path, w.causes);
+  if (isJsonObject(value) && !isOpaque(s)) {
+    const embedded = s["x-kubernetes-embedded-resource"] === true;
+    if (embedded && !resourceKeys && w.unknown) {
+      w.causes.push(...validateEmbeddedResource(value, path));
+    }
+    object(value, s, path, w, resourceKeys || embedded, depth);
+  }
+}
+
+function checkNull(s: Schema, path: string, w: Walk): void {
+  if (w.nullIsAbsent) return;
+  if (!s.nullable) {
+    const expected = expectedType(s);
+    if (expected !== undefined) {
+      w.causes.push(typeFail(path, expected, null));
+      return;
+    }
+  }
+  if (s.enum && s.enum.length > 0 && !s.enum.includes(null)) {
+    w.causes.push(notSupported(path, null, s.enum));
+  }
+}
+
+function object(
+  value: Record<string, unknown>,
+  s: Schema,
+  path: string,
+  w: Walk,
+  resourceKeys: boolean,
+  depth: number,
+): void {
+  const count = Object.keys(value).length;
+  if (s.minProperties !== undefined && count < s.minProperties) {
+    w.causes.push(
+      invalid(path, count, `${path} in body should have at least ${s.minProperties} properties`),
+    );
+  }
+  if (s.maxProperties !== undefined && count > s.maxProperties) {
+    w.causes.push(tooMany(path, count, s.maxProperties));
+  }
+  const map = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
+  for (const name of Object.keys(value)) {
+    const v = value[name];
+    const p = child(path, name);
+    const prop = s.properties?.[name] ?? map;
+    if (prop) {
+      if (v === null && w.nullIsAbsent) {
+        if (w.mutate && s.properties?.[name]) delete value[name];
+        continue;
+      }
+      node(v, prop, p, w, false, depth + 1);
+    } else if (resourceKeys && RESOURCE_KEYS.has(name)) {
+      const expected = name === "metadata" ? "object" : "string";
+      const ok = name === "metadata" ? isJsonObject(v) : typeof v === "string";
+      if (!ok) w.causes.push(typeFail(p, expected, v));
+    } else if (!preservesUnknown(s)) {
+      w.unknown?.push(`unknown field "${p}"`);
+    }
+  }
+  for (const name of s.required ?? []) {
+    const v = value[name];
+    if (v === undefined || (v === null && w.nullIsAbsent)) {
+      w.causes.push(required(child(path, name)));
+    }
+  }
+}
+
+/** Validates `value` against one branch schema in isolation; returns its causes. */
+function branch(
+  value: unknown,
+  schema: Schema,
+  path: string,
+  w: Walk,
+  depth: number,
+): StatusCause[] {
+  const sub: Walk = { ...w, causes: [], unknown: undefined, mutate: false };
+  node(value, schema, path, sub, false, depth + 1);
+  return sub.causes;
+}
+
+function combinators(value: unknown, s: Schema, path: string, w: Walk, depth: number): void {
+  const name = JSON.stringify(path);
+  if (s.allOf?.length) {
+    let valid = 0;
+    for (const b of s.allOf) {
+      const causes = branch(value, b, path, w, depth);
+      if (causes.length === 0) valid++;
+      w.causes.push(...causes);
+    }
+    if (valid !== s.allOf.length) {
+      const none = valid === 0 ? ". None validated" : "";
+      w.causes.push(invalid(path, "", `${name} must validate all the schemas (allOf)${none}`));
+    }
+  }
+  if (s.anyOf?.length) {
+    let best: StatusCause[] | undefined;
+    for (const b of s.anyOf) {
+      const causes = branch(value, b, path, w, depth);
+      if (causes.length === 0) {
+        best = undefined;
+        break;
+      }
+      if (!best || causes.length < best.length) best = causes;
+    }
+    if (best) {
+      w.causes.push(invalid(path, "", `${name} must validate at least one schema (anyOf)`));
+      w.causes.push(...best);
+    }
+  }
+  if (s.oneOf?.length) {
+    let valid = 0;
+    let best: StatusCause[] | undefined;
+    for (const b of s.oneOf) {
+      const causes = branch(value, b, path, w, depth);
+      if (causes.length === 0) valid++;
+      else if (!best || causes.length < best.length) best = causes;
+    }
+    if (valid !== 1) {
+      const found = valid === 0 ? "Found none valid" : `Found ${valid} valid alternatives`;
+      w.causes.push(
+        invalid(path, "", `${name} must validate one and only one schema (oneOf). ${found}`),
+      );
+      if (valid === 0 && best) w.causes.push(...best);
+    }
+  }
+  if (s.not && branch(value, s.not, path, w, depth).length === 0) {
+    w.causes.push(invalid(path, "", `${name} must not validate the schema (not)`));
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The value checks of schema validation that look at one node: JSON type (with the special
+ * codecs), string length/pattern/format, numeric bounds, array sizes and list uniqueness, enum.
+ * Messages follow upstream CRD validation (`spec.x in body should be …`).
+ */
+import type { StatusCause } from "../status.ts";
+import type { Schema } from "./types.ts";
+import {
+  duplicate,
+  fieldError,
+  goQuote,
+  index,
+  invalid,
+  notSupported,
+  tooLong,
+  tooMany,
+  typeInvalid,
+} from "./field_errors.ts";
+import {
+  fitsIntegerFormat,
+  isDateTime,
+  isGoDuration,
+  isQuantity,
+  matchesFormat,
+  QUANTITY_MESSAGE_REGEX,
+} from "./formats.ts";
+import { codecOf, isIntOrString, isJsonObject, jsonEqual, jsonTypeName } from "./schema_node.ts";
+
+/** `spec.x in body must be of type integer: "string"`, with the actual type as the value. */
+export function typeFail(path: string, expected: string, value: unknown): StatusCause {
+  const actual = jsonTypeName(value);
+  return typeInvalid(path, actual, `${path} in body must be of type ${expected}: "${actual}"`);
+}
+
+/** The JSON type(s) a node accepts, as named in type errors; undefined when any value goes. */
+export function expectedType(s: Schema): string | undefined {
+  if (isIntOrString(s)) return "integer,string";
+  switch (codecOf(s)) {
+    case "quantity":
+      return "string,number";
+    case "time":
+    case "microTime":
+    case "duration":
+      return "string";
+    case "rawExtension":
+    case "fieldsV1":
+      return "object";
+    case "schemaOrBool":
+      return "object,boolean";
+    case "schemaOrArray":
+    case "schemaOrStringArray":
+      return "object,array";
+    case "json":
+      return undefined;
+  }
+  return s.type;
+}
+
+function typeMatches(expected: string, value: unknown): boolean {
+  const actual = jsonTypeName(value);
+  return expected.split(",").some((t) =>
+    t === actual || (t === "number" && actual === "integer") ||
+    (t === "object" && isJsonObject(value))
+  );
+}
+
+/** Checks the value's JSON type and wire grammar; false when further checks make no sense. */
+export function checkType(value: unknown, s: Schema, path: string, out: StatusCause[]): boolean {
+  const expected = expectedType(s);
+  if (expected === undefined) return true;
+  if (!typeMatches(expected, value)) {
+    out.push(typeFail(path, expected, value));
+    return false;
+  }
+  if (typeof value !== "string") return true;
+  switch (codecOf(s)) {
+    case "quantity":
+      if (isQuantity(value)) return true;
+      out.push(
+        invalid(
+          path,
+          value,
+          `quantities must match the regular expression '${QUANTITY_MESSAGE_REGEX}'`,
+        ),
+      );
+      return false;
+    case "time":
+    case "microTime":
+      if (isDateTime(value)) return true;
+      out.push(
+        typeInvalid(path, value, `${path} in body must be of type date-time: ${goQuote(value)}`),
+      );
+      return false;
+    case "duration":
+      if (isGoDuration(value)) return true;
+      out.push(invalid(path, value, `time: invalid duration ${goQuote(value)}`));
+      return false;
+  }
+  return true;
+}
+
+const patternCache = new Map<string, RegExp | null>();
+
+/** A CRD pattern (RE2 syntax) as a JS RegExp; null when it cannot be compiled. */
+export function compilePattern(pattern: string): RegExp | null {
+  const cached = patternCache.get(pattern);
+  if (cached !== undefined) return cached;
+  let source = pattern.replaceAll("\\A", "^").replaceAll("\\z", "$");
+  let flags = "";
+  const inline = /^\(\?([ims]+)\)/.exec(source);
+  if (inline) {
+    flags = inline[1] ?? "";
+    source = source.slice(inline[0].length);
+  }
+  let re: RegExp | null = null;
+  for (const f of [flags + "u", flags]) {
+    try {
+      re = new RegExp(source, f);
+      break;
+    } catch {
+      // RE2 accepts escapes the `u` flag rejects: retry without it.
+    }
+  }
+  if (patternCache.size > 1000) patternCache.clear();
+  patternCache.set(pattern, re);
+  return re;
+}
+
+export function checkString(value: string, s: Schema, path: string, out: StatusCause[]): void {
+  if (s.format && !isIntOrString(s) && !matchesFormat(s.format, value)) {
+    out.push(
+      typeInvalid(path, value, `${path} in body must be of type ${s.format}: ${goQuote(value)}`),
+    );
+  }
+  const length = [...value].length;
+  if (s.maxLength !== undefined && length > s.maxLength) {
+    out.push(tooLong(path, s.maxLength));
+  } else if (s.minLength !== undefined && length < s.minLength) {
+    out.push(invalid(path, value, `${path} in body should be at least ${s.minLength} chars long`));
+  } else if (s.pattern !== undefined) {
+    const re = compilePattern(s.pattern);
+    if (!re) {
+      out.push(fieldError("InternalError", path, "", `invalid pattern ${goQuote(s.pattern)}`));
+    } else if (!re.test(value)) {
+      out.push(invalid(path, value, `${path} in body should match '${s.pattern}'`));
+    }
+  }
+}
+
+export function checkNumber(value: number, s: Schema, path: string, out: StatusCause[]): void {
+  if (s.type === "integer" && !fitsIntegerFormat(s.format, value)) {
+    out.push(
+      invalid(
+        path,
+        value,
+        `Checked value must be of type integer with format ${s.format} in ${path}`,
+      ),
+    );
+  }
+  if (s.multipleOf !== undefined && s.multipleOf > 0) {
+    const m = s.multipleOf < 1 ? (1 / s.multipleOf) * value : value / s.multipleOf;
+    if (!Number.isInteger(m)) {
+      out.push(invalid(path, value, `${path} in body should be a multiple of ${s.multipleOf}`));
+    }
+  }
+  if (s.minimum !== undefined) {
+    const bad = s.exclusiveMinimum ? value <= s.minimum : value < s.minimum;
+    if (bad) {
+      const rel = s.exclusiveMinimum ? "greater than" : "greater than or equal to";
+      out.push(invalid(path, value, `${path} in body should be ${rel} ${s.minimum}`));
+    }
+  }
+  if (s.maximum !== undefined) {
+    const bad = s.exclusiveMaximum ? value >= s.maximum : value > s.maximum;
+    if (bad) {
+      const rel = s.exclusiveMaximum ? "less than" : "less than or equal to";
+      out.push(invalid(path, value, `${path} in body should be ${rel} ${s.maximum}`));
+    }
+  }
+}
+
+export function checkArray(value: unknown[], s: Schema, path: string, out: StatusCause[]): void {
+  if (s.minItems !== undefined && value.length < s.minItems) {
+    out.push(
+      invalid(path, value.length, `${path} in body should have at least ${s.minItems} items`),
+    );
+  }
+  if (s.maxItems !== undefined && value.length > s.maxItems) {
+    out.push(tooMany(path, value.length, s.maxItems));
+  }
+  if (s.uniqueItems && value.some((v, i) => value.findIndex((w) => jsonEqual(v, w)) !== i)) {
+    out.push(invalid(path, "", `${path} in body shouldn't contain duplicates`));
+  }
+  const listType = s["x-kubernetes-list-type"];
+  if (listType === "set") {
+    value.forEach((v, i) => {
+      if (value.findIndex((w) => jsonEqual(v, w)) !== i) out.push(duplicate(index(path, i), v));
+    });
+  } else if (listType === "map") {
+    const keys = s["x-kubernetes-list-map-keys"] ?? [];
+    const keyOf = (v: unknown): Record<string, unknown> => {
+      const o = isJsonObject(v) ? v : {};
+      const k: Record<string, unknown> = {};
+      for (const name of keys) if (o[name] !== undefined) k[name] = o[name];
+      return k;
+    };
+    const seen: Record<string, unknown>[] = [];
+    value.forEach((v, i) => {
+      const k = keyOf(v);
+      if (seen.some((prev) => jsonEqual(prev, k))) out.push(duplicate(index(path, i), k));
+      seen.push(k);
+    });
+  }
+}
+
+export function checkEnum(value: unknown, s: Schema, path: string, out: StatusCause[]): void {
+  if (!s.enum || s.enum.length === 0) return;
+  if (s.enum.some((e) => jsonEqual(e, value))) return;
+  out.push(notSupported(path, value, s.enum));
+}
