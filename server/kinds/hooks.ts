@@ -42,14 +42,35 @@ function at(o: unknown, path: string[]): Obj | undefined {
   return cur;
 }
 
-const templated = (path: string[]) => ({
-  prepareCreate(o: KubeObject) {
+/**
+ * Update strategies given as `{}` or with only a type get upstream's conditional defaults
+ * (the schema default applies only when the whole field is absent).
+ */
+function defaultStrategy(o: KubeObject, field: string, rolling: Obj) {
+  const spec = obj(o.spec);
+  const strategy = obj(spec?.[field]);
+  if (!spec || !strategy) return;
+  strategy.type ??= "RollingUpdate";
+  if (strategy.type === "RollingUpdate") {
+    const ru = (strategy.rollingUpdate ??= {}) as Obj;
+    for (const [k, v] of Object.entries(rolling)) if (ru[k] === undefined) ru[k] = v;
+  }
+}
+
+const STRATEGIES: Record<string, [string, Obj]> = {
+  "apps/Deployment": ["strategy", { maxUnavailable: "25%", maxSurge: "25%" }],
+  "apps/StatefulSet": ["updateStrategy", { partition: 0 }],
+  "apps/DaemonSet": ["updateStrategy", { maxUnavailable: 1, maxSurge: 0 }],
+};
+
+const templated = (path: string[], kind?: string) => {
+  const strategy = kind ? STRATEGIES[kind] : undefined;
+  const apply = (o: KubeObject) => {
     defaultPodSpec(at(o, path));
-  },
-  prepareUpdate(o: KubeObject) {
-    defaultPodSpec(at(o, path));
-  },
-});
+    if (strategy) defaultStrategy(o, strategy[0], strategy[1]);
+  };
+  return { prepareCreate: apply, prepareUpdate: apply };
+};
 
 function b64(s: string): string {
   const bytes = new TextEncoder().encode(s);
@@ -110,10 +131,10 @@ export function builtinHooks(ips: ServiceIpAllocator): HookTable {
     },
     "/PodTemplate": templated(["template", "spec"]),
     "/ReplicationController": templated(["spec", "template", "spec"]),
-    "apps/Deployment": templated(["spec", "template", "spec"]),
+    "apps/Deployment": templated(["spec", "template", "spec"], "apps/Deployment"),
     "apps/ReplicaSet": templated(["spec", "template", "spec"]),
-    "apps/StatefulSet": templated(["spec", "template", "spec"]),
-    "apps/DaemonSet": templated(["spec", "template", "spec"]),
+    "apps/StatefulSet": templated(["spec", "template", "spec"], "apps/StatefulSet"),
+    "apps/DaemonSet": templated(["spec", "template", "spec"], "apps/DaemonSet"),
     "batch/CronJob": templated(["spec", "jobTemplate", "spec", "template", "spec"]),
     "batch/Job": {
       prepareCreate: jobDefaults,
