@@ -49,10 +49,10 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
     const unknown = first.unknownFields;
     if (unknown.length) {
       if (opts.fieldValidation === "Strict") {
-        throw badRequest(`strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(", ")}`);
+        throw badRequest(`strict decoding error: ${unknown.join(", ")}`);
       }
       if (opts.fieldValidation === "Warn") {
-        for (const u of unknown) opts.warnings.push(`unknown field "${u}"`);
+        for (const u of unknown) opts.warnings.push(u);
       }
     }
     pruneUnknownFields(obj, schema, t.resolver, { isRoot: true });

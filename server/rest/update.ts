@@ -7,7 +7,7 @@ import { ApiError, badRequest, notFound, unsupportedMediaType } from "../../api/
 import { applyJsonPatch } from "../../api/patch/json_patch.ts";
 import { applyMergePatch } from "../../api/patch/merge_patch.ts";
 import { applyStrategicMergePatch } from "../../api/patch/strategic.ts";
-import { applyPatch } from "./managed.ts";
+import { applyPatch } from "../../api/apply/mod.ts";
 import type { KubeObject } from "../registry/types.ts";
 import { objectKey } from "../storage/objects.ts";
 import { parseFieldValidation } from "./admission.ts";
@@ -42,7 +42,7 @@ export async function handleUpdate(svc: RestServices, call: Call): Promise<Respo
   const precondition = (body.metadata as Record<string, unknown> | undefined)?.resourceVersion;
   let next: KubeObject = body;
   if (call.path.subresource === "scale") next = applyScale(call.t, current.obj, body);
-  const sub = call.path.subresource === "status" ? "status" : "";
+  const sub = call.path.subresource;
   const obj = await updateObject(svc, call, {
     current,
     next,
@@ -132,7 +132,7 @@ export async function handlePatch(svc: RestServices, call: Call): Promise<Respon
       const obj = await updateObject(svc, call, {
         current,
         next,
-        subresource: call.path.subresource === "status" ? "status" : "",
+        subresource: call.path.subresource,
         opts: managedFields ? { ...opts, managedFields } : opts,
         ...(precondition ? { precondition } : {}),
       });

@@ -3,7 +3,7 @@
  * managed fields, then one conditional datastore write.
  */
 import { badRequest, conflict, forbidden, invalid, notFound } from "../../api/status.ts";
-import { updateManagedFields } from "./managed.ts";
+import { updateManagedFields } from "../../api/apply/mod.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
 import { objectKey } from "../storage/objects.ts";
 import type { Entry } from "../storage/cache.ts";
