@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * kno: a single-binary Kubernetes distribution. `kno server`, `kno agent` (coming), `kno --version`.
  */
@@ -6,7 +7,8 @@ import { ConfigError, resolveConfig, SERVER_FLAGS, usage } from "./server/config
 import { KUBE_VERSION } from "./server/api_server.ts";
 import { runServer } from "./server/run.ts";
 
-export const KNO_VERSION = `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.${KUBE_VERSION.patch}+kno.1`;
+export const KNO_VERSION =
+  `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.${KUBE_VERSION.patch}+kno.1`;
 
 async function main(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
@@ -15,8 +17,20 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
-    console.log("Usage: kno <command> [flags]\n\nCommands:\n  server   Run the control plane (API server, controllers)\n  agent    Run a node agent (not implemented yet)\n\nkno --version prints the version.");
+    console.log(
+      "Usage: kno <command> [flags]\n\nCommands:\n  server   Run the control plane (API server, controllers)\n  agent    Run a node agent (not implemented yet)\n\nkno --version prints the version.",
+    );
     return cmd === undefined ? 1 : 0;
+  }
+  if (cmd === "__pki") {
+    // Internal: issue TLS material in a short-lived process (see server/pki.ts).
+    const { issueTls } = await import("./server/pki_issue.ts");
+    const [dir, sans] = rest;
+    const log = lineLogger((line) => console.error(line.replace(/^\S+ \S+\s+pki: /, "")), "info", {
+      component: "pki",
+    });
+    await issueTls(dir!, JSON.parse(sans ?? "[]") as string[], log);
+    return 0;
   }
   if (cmd === "agent") {
     console.error("kno agent: not implemented yet (the node agent is a later milestone)");
@@ -33,7 +47,10 @@ async function main(args: string[]): Promise<number> {
   const root = Deno.uid?.() === 0;
   let cfg;
   try {
-    cfg = await resolveConfig(rest, SERVER_FLAGS, Deno.env.toObject(), { root, home: Deno.env.get("HOME") ?? "/root" });
+    cfg = await resolveConfig(rest, SERVER_FLAGS, Deno.env.toObject(), {
+      root,
+      home: Deno.env.get("HOME") ?? "/root",
+    });
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`kno server: ${e.message}`);
@@ -41,7 +58,9 @@ async function main(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const logger = lineLogger((line) => console.error(line), cfg.debug ? "debug" : "info", { component: "kno" });
+  const logger = lineLogger((line) => console.error(line), cfg.debug ? "debug" : "info", {
+    component: "kno",
+  });
   const stop = new AbortController();
   for (const sig of ["SIGTERM", "SIGINT"] as const) {
     Deno.addSignalListener(sig, () => {

@@ -21,7 +21,7 @@ import { Registry } from "./registry/registry.ts";
 import type { RestServices } from "./rest/context.ts";
 import { InternalClient } from "./rest/internal.ts";
 import { WatchCache } from "./storage/cache.ts";
-import { ObjectStore, typePrefix } from "./storage/objects.ts";
+import { ObjectStore } from "./storage/objects.ts";
 
 export const KUBE_VERSION = { major: "1", minor: "35", patch: "0" };
 
@@ -67,20 +67,32 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const now = opts.now ?? (() => new Date());
   const cache = new WatchCache(opts.store, log);
   const store = new ObjectStore(opts.store, cache);
-  let registry!: Registry;
   const ips = new ServiceIpAllocator(opts.serviceCIDR, () => {
-    const svcType = registry.lookup("", "v1", "services")!;
-    return cache.list(typePrefix(svcType)).map((e) => String((e.obj.spec as { clusterIP?: string } | undefined)?.clusterIP ?? ""));
+    return cache.list("/registry/core/services/").map((e) =>
+      String((e.obj.spec as { clusterIP?: string } | undefined)?.clusterIP ?? "")
+    );
   });
   const hooks = builtinHooks(ips);
   hooks["apiextensions.k8s.io/CustomResourceDefinition"] = { validate: (o) => validateCrd(o) };
   const types = builtinResourceTypes(builtinResolver, hooks);
   installReviews(types, opts.authenticator, opts.authorizer);
-  registry = new Registry(types);
+  const registry = new Registry(types);
   const shutdown = new AbortController();
-  const services: RestServices = { registry, store, cache, logger: log, authorizer: opts.authorizer, now, shutdown: shutdown.signal };
+  const services: RestServices = {
+    registry,
+    store,
+    cache,
+    logger: log,
+    authorizer: opts.authorizer,
+    now,
+    shutdown: shutdown.signal,
+  };
   let isReady = false;
-  const openapi = new OpenApiCache(registry, builtinResolver, `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.${KUBE_VERSION.patch}`);
+  const openapi = new OpenApiCache(
+    registry,
+    builtinResolver,
+    `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.${KUBE_VERSION.patch}`,
+  );
   const app = createApp({
     services,
     authenticator: opts.authenticator,
@@ -106,7 +118,11 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       await client.create(svcType, {
         apiVersion: "v1",
         kind: "Service",
-        metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+        metadata: {
+          name: "kubernetes",
+          namespace: "default",
+          labels: { component: "apiserver", provider: "kubernetes" },
+        },
         spec: {
           clusterIP: ips.first(),
           ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: opts.port }],

@@ -4,7 +4,11 @@
  */
 import { dirname } from "node:path";
 
-export async function writeFileDurable(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function writeFileDurable(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o600,
+): Promise<void> {
   const dir = dirname(path);
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;

@@ -1,19 +1,22 @@
 /**
- * The server's CA and serving certificate (ECDSA P-256), created on first start and kept
- * durably. The serving certificate is re-issued when its SANs change or it nears expiry; the
- * CA never changes once written (nodes and kubeconfigs trust it).
+ * The server's TLS material. Normal starts only read files: the certificate's SANs and expiry
+ * are recorded in `meta.json` beside it. When something must be issued (first start, a new SAN,
+ * near expiry), a short-lived child process (`kno __pki`) does it with the X.509 library, so the
+ * long-running server stays small.
  */
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
 import { join } from "node:path";
 import type { Logger } from "../api/log.ts";
-import { readFileIfExists, writeFileDurable } from "./files.ts";
+import { readFileIfExists } from "./files.ts";
 
-x509.cryptoProvider.set(crypto);
+/** Re-issue the serving certificate this long before it expires. */
+export const RENEW_BEFORE = 90 * 86_400_000;
 
-const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
-const DAY = 86_400_000;
-const RENEW_BEFORE = 90 * DAY;
+/** What `meta.json` records about the serving certificate. */
+export interface TlsMeta {
+  sans: string[];
+  notAfter: string;
+  caHash: string;
+}
 
 export interface TlsMaterial {
   caCertPem: string;
@@ -23,123 +26,69 @@ export interface TlsMaterial {
   caHash: string;
 }
 
-function pem(label: string, der: ArrayBuffer): string {
-  const b64 = btoa(String.fromCharCode(...new Uint8Array(der)));
-  return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
-}
+export const FILES = {
+  caCert: "server-ca.crt",
+  caKey: "server-ca.key",
+  cert: "serving-kube-apiserver.crt",
+  key: "serving-kube-apiserver.key",
+  meta: "meta.json",
+};
 
-function unpem(text: string): ArrayBuffer {
-  const b64 = text.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out.buffer;
-}
-
-async function newKeys(): Promise<CryptoKeyPair> {
-  return await crypto.subtle.generateKey(ALG, true, ["sign", "verify"]) as CryptoKeyPair;
-}
-
-async function keyPem(k: CryptoKey): Promise<string> {
-  return pem("PRIVATE KEY", await crypto.subtle.exportKey("pkcs8", k));
-}
-
-function serial(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[0]! &= 0x7f;
-  return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-}
-
-function isIp(s: string): boolean {
-  return /^\d+\.\d+\.\d+\.\d+$/.test(s) || s.includes(":");
-}
-
-async function createCa(now: Date): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPair }> {
-  const keys = await newKeys();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
-    name: `CN=kno-server-ca@${Math.floor(now.getTime() / 1000)}`,
-    notBefore: new Date(now.getTime() - 60_000),
-    notAfter: new Date(now.getTime() + 3650 * DAY),
-    signingAlgorithm: ALG,
-    keys,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
-  });
-  return { cert, keys };
-}
-
-async function issueServing(ca: x509.X509Certificate, caKey: CryptoKey, sans: string[], now: Date) {
-  const keys = await newKeys();
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
-    subject: "CN=kno-apiserver",
-    issuer: ca.subject,
-    notBefore: new Date(now.getTime() - 60_000),
-    notAfter: new Date(now.getTime() + 365 * DAY),
-    signingAlgorithm: ALG,
-    publicKey: keys.publicKey,
-    signingKey: caKey,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(sans.map((s) => ({ type: isIp(s) ? "ip" as const : "dns" as const, value: s }))),
-    ],
-  });
-  return { cert, key: keys.privateKey };
-}
-
-function sansOf(cert: x509.X509Certificate): string[] {
-  const ext = cert.getExtension(x509.SubjectAlternativeNameExtension);
-  return ext ? ext.names.items.map((n) => n.value).sort() : [];
-}
-
-/** Loads or creates the CA and serving certificate under `<dir>`. */
-export async function ensureTls(dir: string, sans: string[], logger: Logger, now = new Date()): Promise<TlsMaterial> {
-  const log = logger.with({ component: "pki" });
-  const caCrtPath = join(dir, "server-ca.crt");
-  const caKeyPath = join(dir, "server-ca.key");
-  const crtPath = join(dir, "serving-kube-apiserver.crt");
-  const keyPath = join(dir, "serving-kube-apiserver.key");
-  let caPem = await readFileIfExists(caCrtPath);
-  let caKeyPem = await readFileIfExists(caKeyPath);
-  if (!caPem || !caKeyPem) {
-    if (caPem || caKeyPem) throw new Error(`incomplete CA in ${dir}: one of server-ca.crt and server-ca.key is missing; refusing to replace it`);
-    const { cert, keys } = await createCa(now);
-    caPem = cert.toString("pem") + "\n";
-    caKeyPem = await keyPem(keys.privateKey);
-    await writeFileDurable(caKeyPath, caKeyPem, 0o600);
-    await writeFileDurable(caCrtPath, caPem, 0o644);
-    log.info("created cluster CA", { file: caCrtPath });
+async function readAll(dir: string) {
+  const [caCertPem, caKeyPem, certPem, keyPem, metaText] = await Promise.all(
+    [FILES.caCert, FILES.caKey, FILES.cert, FILES.key, FILES.meta].map((f) =>
+      readFileIfExists(join(dir, f))
+    ),
+  );
+  let meta: TlsMeta | undefined;
+  try {
+    meta = metaText ? JSON.parse(metaText) as TlsMeta : undefined;
+  } catch {
+    meta = undefined;
   }
-  const ca = new x509.X509Certificate(caPem);
-  const caKey = await crypto.subtle.importKey("pkcs8", unpem(caKeyPem), ALG, true, ["sign"]);
+  return { caCertPem, caKeyPem, certPem, keyPem, meta };
+}
+
+function current(
+  f: Awaited<ReturnType<typeof readAll>>,
+  sans: string[],
+  now: Date,
+): TlsMaterial | undefined {
+  const { caCertPem, caKeyPem, certPem, keyPem, meta } = f;
+  if (!caCertPem || !caKeyPem || !certPem || !keyPem || !meta) return undefined;
+  if (sans.some((s) => !meta.sans.includes(s))) return undefined;
+  if (Date.parse(meta.notAfter) - now.getTime() < RENEW_BEFORE) return undefined;
+  return { caCertPem, certPem, keyPem, caHash: meta.caHash };
+}
+
+/** The command line that re-runs kno itself (compiled binary, or main.ts under deno). */
+export function selfCommand(): { cmd: string; args: string[] } {
+  const exe = Deno.execPath();
+  if (/(^|\/)deno$/.test(exe)) {
+    return { cmd: exe, args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname] };
+  }
+  return { cmd: exe, args: [] };
+}
+
+export async function ensureTls(
+  dir: string,
+  sans: string[],
+  logger: Logger,
+  now = new Date(),
+): Promise<TlsMaterial> {
   const wanted = [...new Set(sans)].sort();
-  let certPem = await readFileIfExists(crtPath);
-  let servingKeyPem = await readFileIfExists(keyPath);
-  let reissue = !certPem || !servingKeyPem;
-  if (!reissue) {
-    const cur = new x509.X509Certificate(certPem!);
-    const missing = wanted.filter((s) => !sansOf(cur).includes(s));
-    reissue = missing.length > 0 || cur.notAfter.getTime() - now.getTime() < RENEW_BEFORE || cur.issuer !== ca.subject;
-  }
-  if (reissue) {
-    const { cert, key } = await issueServing(ca, caKey, wanted, now);
-    certPem = cert.toString("pem") + "\n";
-    servingKeyPem = await keyPem(key);
-    await writeFileDurable(keyPath, servingKeyPem, 0o600);
-    await writeFileDurable(crtPath, certPem, 0o644);
-    log.info("issued serving certificate", { sans: wanted.join(",") });
-  }
-  const hash = await crypto.subtle.digest("SHA-256", ca.rawData);
-  return {
-    caCertPem: caPem,
-    certPem: certPem!,
-    keyPem: servingKeyPem!,
-    caHash: [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join(""),
-  };
+  const ok = current(await readAll(dir), wanted, now);
+  if (ok) return ok;
+  const { cmd, args } = selfCommand();
+  const out = await new Deno.Command(cmd, {
+    args: [...args, "__pki", dir, JSON.stringify(wanted)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stderr).trim();
+  for (const line of text.split("\n").filter(Boolean)) logger.with({ component: "pki" }).info(line);
+  if (out.code !== 0) throw new Error(`issuing TLS certificates failed (exit ${out.code})`);
+  const done = current(await readAll(dir), wanted, now);
+  if (!done) throw new Error(`TLS material in ${dir} is incomplete after issuing`);
+  return done;
 }

@@ -14,7 +14,9 @@ import { ensureTls } from "./pki.ts";
 import { parseCidr } from "./kinds/service_ip.ts";
 
 function randomHex(bytes: number): string {
-  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) =>
+    b.toString(16).padStart(2, "0")
+  ).join("");
 }
 
 async function loadOrCreateSecret(path: string, make: () => string): Promise<string> {
@@ -42,13 +44,19 @@ export interface RunningServer {
   finished: Promise<void>;
 }
 
-export async function runServer(cfg: ConfigValues, logger: Logger, signal: AbortSignal): Promise<RunningServer> {
+export async function runServer(
+  cfg: ConfigValues,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<RunningServer> {
   const log = logger.with({ component: "server" });
   const dataDir = String(cfg["data-dir"]);
   const serverDir = join(dataDir, "server");
   await Deno.mkdir(serverDir, { recursive: true, mode: 0o700 });
   const port = Number(cfg["https-listen-port"]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --https-listen-port "${cfg["https-listen-port"]}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`invalid --https-listen-port "${cfg["https-listen-port"]}"`);
+  }
   const bind = String(cfg["bind-address"]);
   const serviceCidr = String(cfg["service-cidr"]);
   parseCidr(serviceCidr);
@@ -75,14 +83,30 @@ export async function runServer(cfg: ConfigValues, logger: Logger, signal: Abort
   } catch { /* no hostname */ }
   const tls = await ensureTls(join(serverDir, "tls"), sans.filter(Boolean), logger);
 
-  const adminToken = await loadOrCreateSecret(join(serverDir, "cred", "admin.token"), () => randomHex(32));
-  const secret = String(cfg.token || "") || await loadOrCreateSecret(join(serverDir, "token"), () => `K10${tls.caHash}::server:${randomHex(16)}`);
+  const adminToken = await loadOrCreateSecret(
+    join(serverDir, "cred", "admin.token"),
+    () => randomHex(32),
+  );
+  const secret = String(cfg.token || "") ||
+    await loadOrCreateSecret(
+      join(serverDir, "token"),
+      () => `K10${tls.caHash}::server:${randomHex(16)}`,
+    );
   void secret; // Agents join with it once the agent issue lands.
 
   const endpoint = String(cfg["datastore-endpoint"] || join(serverDir, "db", "state.db"));
-  if (!cfg["datastore-endpoint"]) await Deno.mkdir(join(serverDir, "db"), { recursive: true, mode: 0o700 });
-  const store = await openDatastore(endpoint, { logger, compactInterval: 5 * 60_000, compactKeep: 1000 });
-  log.info("datastore open", { endpoint: endpoint.startsWith("/") ? `sqlite://${endpoint}` : endpoint, rev: store.currentRevision() });
+  if (!cfg["datastore-endpoint"]) {
+    await Deno.mkdir(join(serverDir, "db"), { recursive: true, mode: 0o700 });
+  }
+  const store = await openDatastore(endpoint, {
+    logger,
+    compactInterval: 5 * 60_000,
+    compactKeep: 1000,
+  });
+  log.info("datastore open", {
+    endpoint: endpoint.startsWith("/") ? `sqlite://${endpoint}` : endpoint,
+    rev: store.currentRevision(),
+  });
 
   const authenticator = new StaticTokenAuthenticator([{ token: adminToken, user: ADMIN_USER }]);
   const api = createApiServer({
@@ -117,13 +141,25 @@ export async function runServer(cfg: ConfigValues, logger: Logger, signal: Abort
   const kubeconfigPath = String(cfg["write-kubeconfig"]);
   if (kubeconfigPath) {
     const mode = parseInt(String(cfg["write-kubeconfig-mode"]), 8);
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) throw new Error(`invalid --write-kubeconfig-mode "${cfg["write-kubeconfig-mode"]}"`);
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
+      throw new Error(`invalid --write-kubeconfig-mode "${cfg["write-kubeconfig-mode"]}"`);
+    }
     const host = advertise.includes(":") ? `[${advertise}]` : advertise;
-    await writeKubeconfig(kubeconfigPath, kubeconfigYaml(`https://${host === "0.0.0.0" ? "127.0.0.1" : host}:${actualPort}`, tls.caCertPem, adminToken), mode);
+    await writeKubeconfig(
+      kubeconfigPath,
+      kubeconfigYaml(
+        `https://${host === "0.0.0.0" ? "127.0.0.1" : host}:${actualPort}`,
+        tls.caCertPem,
+        adminToken,
+      ),
+      mode,
+    );
     log.info("wrote kubeconfig", { file: kubeconfigPath });
   }
   if (!cfg["disable-agent"]) {
-    log.warn("the node agent is not implemented yet: running the control plane only (as with --disable-agent)");
+    log.warn(
+      "the node agent is not implemented yet: running the control plane only (as with --disable-agent)",
+    );
   }
 
   const finished = (async () => {

@@ -1,5 +1,5 @@
 /** Shared fixtures of the apply tests: a Deployment builder over the real schema table. */
-import type { JsonObject } from "../patch/mod.ts";
+import type { JsonObject } from "../patch/json.ts";
 import { builtinResolver } from "../schema/table.ts";
 import type { Schema } from "../schema/types.ts";
 

@@ -9,7 +9,7 @@
  * 4. Fields the applier owned by its previous apply but no longer specifies are removed from
  *    the object, unless another manager still owns them.
  */
-import { isObject, jsonEqual, type JsonObject } from "../patch/mod.ts";
+import { isObject, jsonEqual, type JsonObject } from "../patch/json.ts";
 import type { Schema, SchemaResolver } from "../schema/types.ts";
 import { badRequest } from "../status.ts";
 import { compareObjects } from "./compare.ts";

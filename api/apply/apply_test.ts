@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { JsonObject } from "../patch/mod.ts";
+import type { JsonObject } from "../patch/json.ts";
 import { ApiError } from "../status.ts";
 import { at, deployment, deploymentSchema as schema, later, resolver, t0 } from "./_testing.ts";
 import { type ApplyOptions, applyPatch, BEFORE_FIRST_APPLY } from "./apply.ts";

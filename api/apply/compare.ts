@@ -3,7 +3,7 @@
  * or list that appeared as a whole and every list element), `modified` (leaves whose value
  * changed) and `removed` (paths only in the old object).
  */
-import { isObject, jsonEqual } from "../patch/mod.ts";
+import { isObject, jsonEqual } from "../patch/json.ts";
 import type { Schema, SchemaResolver } from "../schema/types.ts";
 import { FieldSet } from "./field_set.ts";
 import { elementPe, fieldPe } from "./path_element.ts";

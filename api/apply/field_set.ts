@@ -3,7 +3,7 @@
  * node is a member when the path leading to it is in the set (`"."` in FieldsV1 when the node
  * also has children). Operations never mutate their operands.
  */
-import { isObject, type JsonObject } from "../patch/mod.ts";
+import { isObject, type JsonObject } from "../patch/json.ts";
 import { comparePe, displayPath, isPathElement } from "./path_element.ts";
 
 /** A `FieldsV1` value that could not be decoded. */

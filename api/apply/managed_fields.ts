@@ -2,7 +2,7 @@
  * `metadata.managedFields`: decoding entries into per-manager field sets and encoding them
  * back. A manager is identified by (manager, operation, subresource).
  */
-import { isObject, type JsonObject } from "../patch/mod.ts";
+import { isObject, type JsonObject } from "../patch/json.ts";
 import { badRequest } from "../status.ts";
 import { FieldSet, FieldsV1Error } from "./field_set.ts";
 

@@ -3,7 +3,7 @@
  * key fields and sets by value (live order kept, applied items placed in applied order), and
  * scalars and atomic values are replaced. A `null` in the configuration removes the field.
  */
-import { isObject, type JsonObject } from "../patch/mod.ts";
+import { isObject, type JsonObject } from "../patch/json.ts";
 import type { Schema, SchemaResolver } from "../schema/types.ts";
 import { badRequest } from "../status.ts";
 import { displayPath, elementPe, fieldPe } from "./path_element.ts";

@@ -3,7 +3,7 @@
  * list-map element, `v:<json value>` for a set element, `i:<index>` for a list position.
  * Also their display form in conflict messages: `.spec.replicas`, `[name="nginx"]`, `[="x"]`.
  */
-import { canonicalJson, isObject } from "../patch/mod.ts";
+import { canonicalJson, isObject } from "../patch/json.ts";
 import type { SchemaResolver } from "../schema/types.ts";
 import { badRequest } from "../status.ts";
 import { keyDefault, type TypeNode } from "./type_node.ts";

@@ -1,5 +1,5 @@
 /** Removes from an object every path that is a member of a field set (with its subtree). */
-import { isObject, type JsonObject } from "../patch/mod.ts";
+import { isObject, type JsonObject } from "../patch/json.ts";
 import type { Schema, SchemaResolver } from "../schema/types.ts";
 import type { FieldSet } from "./field_set.ts";
 import { elementPe, fieldPe } from "./path_element.ts";

@@ -3,7 +3,7 @@
  * every scalar and atomic value, every list element (as `k:`/`v:` plus its fields), every map
  * entry that is not a struct field, and empty or null values.
  */
-import { isObject } from "../patch/mod.ts";
+import { isObject } from "../patch/json.ts";
 import type { Schema, SchemaResolver } from "../schema/types.ts";
 import { FieldSet } from "./field_set.ts";
 import { elementPe, fieldPe } from "./path_element.ts";

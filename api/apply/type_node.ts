@@ -5,13 +5,8 @@
  * (CRD fields under `x-kubernetes-preserve-unknown-fields`, opaque codecs) are deduced from the
  * value itself as upstream does: objects are granular maps, lists are atomic.
  */
-import {
-  fieldSchema,
-  isDeclaredField,
-  isObject,
-  patchMetaOf,
-  resolveSchema,
-} from "../patch/mod.ts";
+import { isObject } from "../patch/json.ts";
+import { fieldSchema, isDeclaredField, patchMetaOf, resolveSchema } from "../patch/schema_nav.ts";
 import type { Schema, SchemaResolver } from "../schema/types.ts";
 
 export type TypeNode =

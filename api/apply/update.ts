@@ -3,7 +3,7 @@
  * owner, under operation "Update", of every field its write added or changed, and those fields
  * are taken from every other manager; removed fields leave every set.
  */
-import { isObject, type JsonObject } from "../patch/mod.ts";
+import { isObject, type JsonObject } from "../patch/json.ts";
 import type { Schema, SchemaResolver } from "../schema/types.ts";
 import { compareObjects } from "./compare.ts";
 import { defaultResetPaths, ignoredFields, stripIgnored } from "./ignored.ts";

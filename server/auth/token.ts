@@ -55,4 +55,7 @@ export class MastersAuthorizer implements Authorizer {
   }
 }
 
-export const ADMIN_USER: UserInfo = { username: "system:admin", groups: ["system:masters", "system:authenticated"] };
+export const ADMIN_USER: UserInfo = {
+  username: "system:admin",
+  groups: ["system:masters", "system:authenticated"],
+};

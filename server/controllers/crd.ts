@@ -9,12 +9,18 @@ import type { KubeObject } from "../registry/types.ts";
 import type { Entry, WatchCache } from "../storage/cache.ts";
 import { typePrefix } from "../storage/objects.ts";
 import type { InternalClient } from "../rest/internal.ts";
-import { type CrdSpec, crdResourceTypes, validateCrd } from "../kinds/crd.ts";
+import { crdResourceTypes, type CrdSpec, validateCrd } from "../kinds/crd.ts";
 import { timestamp } from "../rest/meta.ts";
 
 export const CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
 
-type Condition = { type: string; status: string; reason: string; message: string; lastTransitionTime: string };
+type Condition = {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+};
 
 export class CrdController {
   #log: Logger;
@@ -62,7 +68,9 @@ export class CrdController {
 
   #unserve(crd: KubeObject) {
     const spec = crd.spec as CrdSpec | undefined;
-    if (spec?.group && spec.names?.plural) this.registry.removeCustom(spec.group, spec.names.plural);
+    if (spec?.group && spec.names?.plural) {
+      this.registry.removeCustom(spec.group, spec.names.plural);
+    }
   }
 
   #enqueue(key: string) {
@@ -84,21 +92,42 @@ export class CrdController {
     this.#serve(crd);
     const conds = ((crd.status as { conditions?: Condition[] } | undefined)?.conditions) ?? [];
     const established = conds.some((c) => c.type === "Established" && c.status === "True");
-    const hasFinalizer = ((crd.metadata?.finalizers as string[] | undefined) ?? []).includes(CLEANUP_FINALIZER);
+    const hasFinalizer = ((crd.metadata?.finalizers as string[] | undefined) ?? []).includes(
+      CLEANUP_FINALIZER,
+    );
     if (established && hasFinalizer) return;
     const ts = timestamp(this.now());
     if (!hasFinalizer) {
       await this.client.update(this.#type, "", name, (o) => {
-        o.metadata!.finalizers = [...((o.metadata!.finalizers as string[] | undefined) ?? []), CLEANUP_FINALIZER];
+        o.metadata!.finalizers = [
+          ...((o.metadata!.finalizers as string[] | undefined) ?? []),
+          CLEANUP_FINALIZER,
+        ];
       });
     }
     await this.client.update(this.#type, "", name, (o) => {
       o.status = {
         conditions: [
-          { type: "NamesAccepted", status: "True", reason: "NoConflicts", message: "no conflicts found", lastTransitionTime: ts },
-          { type: "Established", status: "True", reason: "InitialNamesAccepted", message: "the initial names have been accepted", lastTransitionTime: ts },
+          {
+            type: "NamesAccepted",
+            status: "True",
+            reason: "NoConflicts",
+            message: "no conflicts found",
+            lastTransitionTime: ts,
+          },
+          {
+            type: "Established",
+            status: "True",
+            reason: "InitialNamesAccepted",
+            message: "the initial names have been accepted",
+            lastTransitionTime: ts,
+          },
         ],
-        acceptedNames: { ...spec.names, listKind: spec.names.listKind ?? `${spec.names.kind}List`, singular: spec.names.singular ?? spec.names.kind.toLowerCase() },
+        acceptedNames: {
+          ...spec.names,
+          listKind: spec.names.listKind ?? `${spec.names.kind}List`,
+          singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
+        },
         storedVersions: spec.versions.filter((v) => v.storage).map((v) => v.name),
       };
     }, "status");
@@ -121,7 +150,9 @@ export class CrdController {
     }
     this.#unserve(entry.obj);
     await this.client.update(this.#type, "", String(entry.obj.metadata?.name), (o) => {
-      o.metadata!.finalizers = ((o.metadata!.finalizers as string[] | undefined) ?? []).filter((f) => f !== CLEANUP_FINALIZER);
+      o.metadata!.finalizers = ((o.metadata!.finalizers as string[] | undefined) ?? []).filter((
+        f,
+      ) => f !== CLEANUP_FINALIZER);
     });
   }
 }

@@ -28,7 +28,11 @@ export class NamespaceController {
 
   start(signal: AbortSignal): Promise<void> {
     const nsType = this.registry.lookup("", "v1", "namespaces")!;
-    const unsubscribe = this.cache.subscribe(typePrefix(nsType), this.cache.rev, () => this.#kick(signal));
+    const unsubscribe = this.cache.subscribe(
+      typePrefix(nsType),
+      this.cache.rev,
+      () => this.#kick(signal),
+    );
     this.#kick(signal);
     return new Promise((resolve) => {
       signal.addEventListener("abort", () => {
@@ -74,7 +78,9 @@ export class NamespaceController {
         for (const item of this.cache.list(typePrefix(t, ns))) {
           left++;
           if (!item.obj.metadata?.deletionTimestamp) {
-            await this.client.delete(t, item).catch((err) => this.#log.debug("delete failed", { error: String(err) }));
+            await this.client.delete(t, item).catch((err) =>
+              this.#log.debug("delete failed", { error: String(err) })
+            );
           }
         }
       }

@@ -12,7 +12,7 @@ import { handleResourceRequest, notFoundPlain } from "../rest/dispatch.ts";
 import { respondJson } from "../rest/read.ts";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
 import type { OpenApiCache } from "./openapi.ts";
-import { renderMetrics, type Metrics } from "./metrics.ts";
+import { type Metrics, renderMetrics } from "./metrics.ts";
 
 export interface VersionInfo {
   major: string;
@@ -54,7 +54,9 @@ export function createApp(opts: AppOptions): Hono<Env> {
 
   app.onError((err) => {
     if (err instanceof ApiError) return statusResponse(err);
-    log.error("request failed", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    log.error("request failed", {
+      error: err instanceof Error ? err.stack ?? err.message : String(err),
+    });
     return statusResponse(internalError(err instanceof Error ? err.message : String(err), err));
   });
   app.notFound(() => statusResponse(notFoundPlain()));
@@ -62,7 +64,10 @@ export function createApp(opts: AppOptions): Hono<Env> {
   app.use("*", async (c, next) => {
     const started = performance.now();
     const path = new URL(c.req.url).pathname;
-    if (!PUBLIC.has(path) && !path.startsWith("/healthz/") && !path.startsWith("/livez/") && !path.startsWith("/readyz/")) {
+    if (
+      !PUBLIC.has(path) && !path.startsWith("/healthz/") && !path.startsWith("/livez/") &&
+      !path.startsWith("/readyz/")
+    ) {
       const user = await opts.authenticator.authenticate(c.req.raw);
       if (!user) throw unauthorized();
       c.set("user", user);
@@ -70,16 +75,28 @@ export function createApp(opts: AppOptions): Hono<Env> {
     await next();
     const ms = performance.now() - started;
     opts.metrics.observe(c.req.method, c.res.status, ms);
-    log.debug("request", { method: c.req.method, path, status: c.res.status, ms: Math.round(ms * 10) / 10 });
+    log.debug("request", {
+      method: c.req.method,
+      path,
+      status: c.res.status,
+      ms: Math.round(ms * 10) / 10,
+    });
   });
 
-  const health = (name: string, ok: () => boolean) => (c: { text: (s: string, code: 200 | 500) => Response }) =>
-    ok() ? c.text("ok", 200) : c.text(`[-]${name} failed: not ready\n${name} check failed`, 500);
+  const health =
+    (name: string, ok: () => boolean) => (c: { text: (s: string, code: 200 | 500) => Response }) =>
+      ok() ? c.text("ok", 200) : c.text(`[-]${name} failed: not ready\n${name} check failed`, 500);
   app.get("/healthz", health("healthz", opts.ready));
   app.get("/livez", health("livez", () => true));
   app.get("/readyz", health("readyz", opts.ready));
   app.get("/version", () => respondJson(opts.version));
-  app.get("/metrics", () => new Response(renderMetrics(opts.metrics, svc), { headers: { "content-type": "text/plain; version=0.0.4" } }));
+  app.get(
+    "/metrics",
+    () =>
+      new Response(renderMetrics(opts.metrics, svc), {
+        headers: { "content-type": "text/plain; version=0.0.4" },
+      }),
+  );
 
   app.get("/api", () => respondJson(apiVersions(opts.serverAddress)));
   app.get("/apis", () => respondJson(apiGroupList(svc.registry)));
@@ -108,7 +125,11 @@ export function createApp(opts: AppOptions): Hono<Env> {
     const doc = opts.openapi.document(path);
     if (!doc) throw notFoundPlain();
     return new Response(doc.json, {
-      headers: { "content-type": "application/json", etag: `"${doc.hash}"`, "cache-control": "public, immutable" },
+      headers: {
+        "content-type": "application/json",
+        etag: `"${doc.hash}"`,
+        "cache-control": "public, immutable",
+      },
     });
   });
 

@@ -22,7 +22,11 @@ export class OpenApiCache {
   #docs = new Map<string, Doc>();
   #generation = -1;
 
-  constructor(private registry: Registry, private resolver: SchemaResolver, private kubeVersion: string) {}
+  constructor(
+    private registry: Registry,
+    private resolver: SchemaResolver,
+    private kubeVersion: string,
+  ) {}
 
   #refresh() {
     if (this.#generation === this.registry.generation) return;
@@ -55,12 +59,24 @@ export class OpenApiCache {
       resolver: this.resolver,
       kinds: rows.flatMap((t): OpenApiKind[] => {
         const gvk = { group: t.group, version: t.version, kind: t.kind };
-        const common = { gvk, namespaced: t.namespaced, resource: t.resource, subresources: t.subresources, verbs: t.verbs };
+        const common = {
+          gvk,
+          namespaced: t.namespaced,
+          resource: t.resource,
+          subresources: t.subresources,
+          verbs: t.verbs,
+        };
         if (t.custom) {
           const schema = t.schema();
           if (!schema) return [];
           const definitionName = crdDefinitionName(t.group, t.version, t.kind);
-          return [{ ...common, schema, definitionName, listDefinitionName: `${definitionName}List`, strategicMerge: false }];
+          return [{
+            ...common,
+            schema,
+            definitionName,
+            listDefinitionName: `${definitionName}List`,
+            strategicMerge: false,
+          }];
         }
         const entry = findKind(schemaTable, gvk);
         if (!entry) return [];
@@ -80,9 +96,11 @@ export class OpenApiCache {
   }
 
   index(): unknown {
-    return buildOpenApiV3Index(this.paths().flatMap((p) => {
-      const d = this.document(p);
-      return d ? [{ path: p, hash: d.hash }] : [];
-    }));
+    return buildOpenApiV3Index(
+      this.paths().flatMap((p) => {
+        const d = this.document(p);
+        return d ? [{ path: p, hash: d.hash }] : [];
+      }),
+    );
   }
 }

@@ -10,22 +10,48 @@ import type { KubeObject, ResourceType, TableColumn, Verb } from "../registry/ty
 import { evalJsonPath } from "./jsonpath.ts";
 
 type Obj = Record<string, unknown>;
-const ALL_VERBS: Verb[] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+const ALL_VERBS: Verb[] = [
+  "create",
+  "delete",
+  "deletecollection",
+  "get",
+  "list",
+  "patch",
+  "update",
+  "watch",
+];
 
 export interface CrdVersion {
   name: string;
   served: boolean;
   storage: boolean;
   schema?: { openAPIV3Schema?: Schema };
-  subresources?: { status?: Obj; scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } };
-  additionalPrinterColumns?: { name: string; type: string; format?: string; description?: string; priority?: number; jsonPath: string }[];
+  subresources?: {
+    status?: Obj;
+    scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  };
+  additionalPrinterColumns?: {
+    name: string;
+    type: string;
+    format?: string;
+    description?: string;
+    priority?: number;
+    jsonPath: string;
+  }[];
   selectableFields?: { jsonPath: string }[];
 }
 
 export interface CrdSpec {
   group: string;
   scope: "Namespaced" | "Cluster";
-  names: { plural: string; singular?: string; kind: string; listKind?: string; shortNames?: string[]; categories?: string[] };
+  names: {
+    plural: string;
+    singular?: string;
+    kind: string;
+    listKind?: string;
+    shortNames?: string[];
+    categories?: string[];
+  };
   versions: CrdVersion[];
 }
 
@@ -35,24 +61,55 @@ export function validateCrd(crd: KubeObject): StatusCause[] {
   const name = String(crd.metadata?.name ?? "");
   if (!spec) return [{ type: "FieldValueRequired", field: "spec", message: "Required value" }];
   if (spec.names?.plural && spec.group && name !== `${spec.names.plural}.${spec.group}`) {
-    causes.push({ type: "FieldValueInvalid", field: "metadata.name", message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group` });
+    causes.push({
+      type: "FieldValueInvalid",
+      field: "metadata.name",
+      message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group`,
+    });
   }
   if (spec.group && !spec.group.includes(".")) {
-    causes.push({ type: "FieldValueInvalid", field: "spec.group", message: `Invalid value: "${spec.group}": should be a domain with at least one dot` });
+    causes.push({
+      type: "FieldValueInvalid",
+      field: "spec.group",
+      message: `Invalid value: "${spec.group}": should be a domain with at least one dot`,
+    });
   }
   if (!["Namespaced", "Cluster"].includes(spec.scope)) {
-    causes.push({ type: "FieldValueNotSupported", field: "spec.scope", message: `Unsupported value: "${spec.scope}": supported values: "Cluster", "Namespaced"` });
+    causes.push({
+      type: "FieldValueNotSupported",
+      field: "spec.scope",
+      message: `Unsupported value: "${spec.scope}": supported values: "Cluster", "Namespaced"`,
+    });
   }
   const versions = spec.versions ?? [];
-  if (!versions.length) causes.push({ type: "FieldValueInvalid", field: "spec.versions", message: "Invalid value: []: must have exactly one version marked as storage version" });
-  else if (versions.filter((v) => v.storage).length !== 1) {
-    causes.push({ type: "FieldValueInvalid", field: "spec.versions", message: "Invalid value: must have exactly one version marked as storage version" });
+  if (!versions.length) {
+    causes.push({
+      type: "FieldValueInvalid",
+      field: "spec.versions",
+      message: "Invalid value: []: must have exactly one version marked as storage version",
+    });
+  } else if (versions.filter((v) => v.storage).length !== 1) {
+    causes.push({
+      type: "FieldValueInvalid",
+      field: "spec.versions",
+      message: "Invalid value: must have exactly one version marked as storage version",
+    });
   }
   versions.forEach((v, i) => {
     if (!v.schema?.openAPIV3Schema) {
-      causes.push({ type: "FieldValueRequired", field: `spec.versions[${i}].schema.openAPIV3Schema`, message: "Required value: schemas are required" });
+      causes.push({
+        type: "FieldValueRequired",
+        field: `spec.versions[${i}].schema.openAPIV3Schema`,
+        message: "Required value: schemas are required",
+      });
     } else if (v.schema.openAPIV3Schema.type !== "object") {
-      causes.push({ type: "FieldValueInvalid", field: `spec.versions[${i}].schema.openAPIV3Schema.type`, message: `Invalid value: "${String(v.schema.openAPIV3Schema.type)}": must be object at the root` });
+      causes.push({
+        type: "FieldValueInvalid",
+        field: `spec.versions[${i}].schema.openAPIV3Schema.type`,
+        message: `Invalid value: "${
+          String(v.schema.openAPIV3Schema.type)
+        }": must be object at the root`,
+      });
     }
   });
   return causes;
@@ -65,7 +122,11 @@ function printerColumns(v: CrdVersion): TableColumn[] {
     const isDate = d.type === "date";
     const col: TableColumn = {
       name: d.name,
-      type: isDate ? "string" : (["integer", "number", "boolean"].includes(d.type) ? d.type : "string") as TableColumn["type"],
+      type: isDate
+        ? "string"
+        : (["integer", "number", "boolean"].includes(d.type) ? d.type : "string") as TableColumn[
+          "type"
+        ],
       priority: d.priority ?? 0,
       cell: (o: KubeObject, now: Date) => {
         const val = evalJsonPath(o, d.jsonPath);
@@ -84,7 +145,10 @@ export function crdResourceTypes(crd: KubeObject, resolver: SchemaResolver): Res
   const storage = spec.versions.find((v) => v.storage)?.name ?? spec.versions[0]!.name;
   return spec.versions.filter((v) => v.served).map((v) => {
     const gvk = { group: spec.group, version: v.name, kind: spec.names.kind };
-    const schema = wrapCrdSchema(v.schema?.openAPIV3Schema ?? { type: "object", "x-kubernetes-preserve-unknown-fields": true }, gvk);
+    const schema = wrapCrdSchema(
+      v.schema?.openAPIV3Schema ?? { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+      gvk,
+    );
     const subresources: string[] = [];
     if (v.subresources?.status) subresources.push("status");
     if (v.subresources?.scale) subresources.push("scale");

@@ -146,13 +146,19 @@ export function builtinHooks(ips: ServiceIpAllocator): HookTable {
     "/Namespace": {
       prepareCreate(o) {
         const meta = o.metadata!;
-        meta.labels = { ...(obj(meta.labels) ?? {}), "kubernetes.io/metadata.name": String(meta.name) };
+        meta.labels = {
+          ...(obj(meta.labels) ?? {}),
+          "kubernetes.io/metadata.name": String(meta.name),
+        };
         o.spec = { finalizers: ["kubernetes"] };
         o.status = { phase: "Active" };
       },
       prepareUpdate(o) {
         const meta = o.metadata!;
-        meta.labels = { ...(obj(meta.labels) ?? {}), "kubernetes.io/metadata.name": String(meta.name) };
+        meta.labels = {
+          ...(obj(meta.labels) ?? {}),
+          "kubernetes.io/metadata.name": String(meta.name),
+        };
       },
     },
     "/Service": {
@@ -163,7 +169,10 @@ export function builtinHooks(ips: ServiceIpAllocator): HookTable {
         if (spec.clusterIP === "None") {
           spec.clusterIPs = ["None"];
         } else {
-          const ip = await ips.allocate(typeof spec.clusterIP === "string" && spec.clusterIP ? spec.clusterIP : undefined, ctx.dryRun);
+          const ip = await ips.allocate(
+            typeof spec.clusterIP === "string" && spec.clusterIP ? spec.clusterIP : undefined,
+            ctx.dryRun,
+          );
           if (ip instanceof Error) {
             throw invalid("Service", "", String(o.metadata?.name ?? ""), [
               { type: "FieldValueInvalid", field: "spec.clusterIPs", message: ip.message },
@@ -175,7 +184,9 @@ export function builtinHooks(ips: ServiceIpAllocator): HookTable {
         spec.ipFamilies ??= ["IPv4"];
         spec.ipFamilyPolicy ??= "SingleStack";
         if (spec.type === "NodePort" || spec.type === "LoadBalancer") {
-          for (const p of list(spec.ports)) if (p.nodePort === undefined) p.nodePort = 30000 + Math.floor(Math.random() * 2768);
+          for (const p of list(spec.ports)) {
+            if (p.nodePort === undefined) p.nodePort = 30000 + Math.floor(Math.random() * 2768);
+          }
           spec.externalTrafficPolicy ??= "Cluster";
         }
       },

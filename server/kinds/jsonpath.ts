@@ -23,7 +23,9 @@ function parse(path: string): Step[] {
 
 function get(o: unknown, path: string[]): unknown {
   let cur = o;
-  for (const p of path) cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
+  for (const p of path) {
+    cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
+  }
   return cur;
 }
 
@@ -31,9 +33,12 @@ export function evalJsonPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const step of parse(path)) {
     if (cur === undefined || cur === null) return undefined;
-    if ("key" in step) cur = typeof cur === "object" ? (cur as Record<string, unknown>)[step.key] : undefined;
-    else if ("index" in step) cur = Array.isArray(cur) ? cur[step.index] : undefined;
-    else cur = Array.isArray(cur) ? cur.find((e) => String(get(e, step.filter.path)) === step.filter.value) : undefined;
+    if ("key" in step) {
+      cur = typeof cur === "object" ? (cur as Record<string, unknown>)[step.key] : undefined;
+    } else if ("index" in step) cur = Array.isArray(cur) ? cur[step.index] : undefined;
+    else {cur = Array.isArray(cur)
+        ? cur.find((e) => String(get(e, step.filter.path)) === step.filter.value)
+        : undefined;}
   }
   return cur;
 }

@@ -35,14 +35,24 @@ async function access(authorizer: Authorizer, user: UserInfo, spec: Obj): Promis
   return status;
 }
 
-export function installReviews(types: ResourceType[], authenticator: Authenticator, authorizer: Authorizer) {
-  const byKind = (kind: string) => types.find((t) => t.kind === kind && (t.group === "authentication.k8s.io" || t.group === "authorization.k8s.io"));
+export function installReviews(
+  types: ResourceType[],
+  authenticator: Authenticator,
+  authorizer: Authorizer,
+) {
+  const byKind = (kind: string) =>
+    types.find((t) =>
+      t.kind === kind && (t.group === "authentication.k8s.io" || t.group === "authorization.k8s.io")
+    );
   const set = (kind: string, fn: NonNullable<ResourceType["virtual"]>) => {
     const t = byKind(kind);
     if (t) t.virtual = fn;
   };
   set("SelfSubjectReview", (o, ctx) => ({ ...o, status: { userInfo: userJson(ctx.user) } }));
-  set("SelfSubjectAccessReview", async (o, ctx) => ({ ...o, status: await access(authorizer, ctx.user, (o.spec ?? {}) as Obj) }));
+  set(
+    "SelfSubjectAccessReview",
+    async (o, ctx) => ({ ...o, status: await access(authorizer, ctx.user, (o.spec ?? {}) as Obj) }),
+  );
   set("SelfSubjectRulesReview", (o, ctx) => {
     const all = ctx.user.groups.includes("system:masters");
     return {
@@ -56,14 +66,22 @@ export function installReviews(types: ResourceType[], authenticator: Authenticat
   });
   const subjectAccess = async (o: KubeObject) => {
     const spec = (o.spec ?? {}) as Obj;
-    const user: UserInfo = { username: String(spec.user ?? ""), groups: (spec.groups as string[] | undefined) ?? [] };
+    const user: UserInfo = {
+      username: String(spec.user ?? ""),
+      groups: (spec.groups as string[] | undefined) ?? [],
+    };
     return { ...o, status: await access(authorizer, user, spec) };
   };
   set("SubjectAccessReview", subjectAccess);
   set("LocalSubjectAccessReview", subjectAccess);
   set("TokenReview", async (o) => {
     const token = String((o.spec as Obj | undefined)?.token ?? "");
-    const user = await authenticator.authenticate(new Request("https://internal/", { headers: { authorization: `Bearer ${token}` } }));
-    return { ...o, status: user ? { authenticated: true, user: userJson(user) } : { authenticated: false } };
+    const user = await authenticator.authenticate(
+      new Request("https://internal/", { headers: { authorization: `Bearer ${token}` } }),
+    );
+    return {
+      ...o,
+      status: user ? { authenticated: true, user: userJson(user) } : { authenticated: false },
+    };
   });
 }

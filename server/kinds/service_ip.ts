@@ -8,7 +8,9 @@ export function parseCidr(cidr: string): { base: number; size: number } {
   if (!m) throw new Error(`invalid IPv4 CIDR "${cidr}"`);
   const ip = m.slice(1, 5).map(Number);
   const bits = Number(m[5]);
-  if (ip.some((o) => o > 255) || bits < 8 || bits > 30) throw new Error(`invalid IPv4 CIDR "${cidr}"`);
+  if (ip.some((o) => o > 255) || bits < 8 || bits > 30) {
+    throw new Error(`invalid IPv4 CIDR "${cidr}"`);
+  }
   const n = ((ip[0]! << 24) >>> 0) + (ip[1]! << 16) + (ip[2]! << 8) + ip[3]!;
   const size = 2 ** (32 - bits);
   return { base: n - (n % size), size };
@@ -58,9 +60,15 @@ export class ServiceIpAllocator {
     if (wanted) {
       const n = ipToNumber(wanted);
       if (n === undefined || n <= this.#base || n >= this.#base + this.#size - 1) {
-        return Promise.resolve(new Error(`Invalid value: "${wanted}": the provided IP is not in the valid range`));
+        return Promise.resolve(
+          new Error(`Invalid value: "${wanted}": the provided IP is not in the valid range`),
+        );
       }
-      if (this.#used.has(n)) return Promise.resolve(new Error(`Invalid value: "${wanted}": provided IP is already allocated`));
+      if (this.#used.has(n)) {
+        return Promise.resolve(
+          new Error(`Invalid value: "${wanted}": provided IP is already allocated`),
+        );
+      }
       if (!dryRun) this.#used.add(n);
       return Promise.resolve(wanted);
     }

@@ -38,7 +38,11 @@ export function humanDuration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 8) {
+    return hours % 24 === 0
+      ? `${Math.floor(hours / 24)}d`
+      : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  }
   const days = Math.floor(hours / 24);
   if (hours < 24 * 365 * 2) return `${days}d`;
   const years = Math.floor(days / 365);
@@ -61,8 +65,13 @@ function col(
   return c;
 }
 
-export const nameColumn: TableColumn = col("Name", (o) => at(o, "metadata.name"), { format: "name" });
-export const ageColumn: TableColumn = col("Age", (o, now) => since(at(o, "metadata.creationTimestamp"), now));
+export const nameColumn: TableColumn = col("Name", (o) => at(o, "metadata.name"), {
+  format: "name",
+});
+export const ageColumn: TableColumn = col(
+  "Age",
+  (o, now) => since(at(o, "metadata.creationTimestamp"), now),
+);
 const createdAt = col("Created At", (o) => at(o, "metadata.creationTimestamp"), { type: "date" });
 
 const wide = { priority: 1 };
@@ -161,7 +170,9 @@ function jobStatus(o: KubeObject): string {
 function jobCompletions(o: KubeObject): string {
   const succeeded = num(at(o, "status.succeeded"));
   const completions = at(o, "spec.completions");
-  return typeof completions === "number" ? `${succeeded}/${completions}` : `${succeeded}/1 of ${num(at(o, "spec.parallelism"))}`;
+  return typeof completions === "number"
+    ? `${succeeded}/${completions}`
+    : `${succeeded}/1 of ${num(at(o, "spec.parallelism"))}`;
 }
 
 function jobDuration(o: KubeObject, now: Date): string {
@@ -228,13 +239,25 @@ export const builtinColumns: Record<string, TableColumn[]> = {
           if (!arr(s.ports).length) eps.push(String(a.ip));
         }
       }
-      return eps.length ? eps.slice(0, 3).join(",") + (eps.length > 3 ? ` + ${eps.length - 3} more...` : "") : "<none>";
+      return eps.length
+        ? eps.slice(0, 3).join(",") + (eps.length > 3 ? ` + ${eps.length - 3} more...` : "")
+        : "<none>";
     }),
     ageColumn,
   ],
-  "/ConfigMap": [col("Data", (o) => count("data")(o) + count("binaryData")(o), { type: "integer" }), ageColumn],
-  "/Secret": [col("Type", str("type", "")), col("Data", count("data"), { type: "integer" }), ageColumn],
-  "/ServiceAccount": [col("Secrets", (o) => arr(at(o, "secrets")).length, { type: "integer" }), ageColumn],
+  "/ConfigMap": [
+    col("Data", (o) => count("data")(o) + count("binaryData")(o), { type: "integer" }),
+    ageColumn,
+  ],
+  "/Secret": [
+    col("Type", str("type", "")),
+    col("Data", count("data"), { type: "integer" }),
+    ageColumn,
+  ],
+  "/ServiceAccount": [
+    col("Secrets", (o) => arr(at(o, "secrets")).length, { type: "integer" }),
+    ageColumn,
+  ],
   "/Node": [
     col("Status", nodeStatus),
     col("Roles", nodeRoles),
@@ -247,10 +270,23 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     col("Container-Runtime", str("status.nodeInfo.containerRuntimeVersion", "<unknown>"), wide),
   ],
   "/Event": [
-    col("Last Seen", (o, now) => since(at(o, "lastTimestamp") ?? at(o, "eventTime") ?? at(o, "metadata.creationTimestamp"), now)),
+    col(
+      "Last Seen",
+      (o, now) =>
+        since(
+          at(o, "lastTimestamp") ?? at(o, "eventTime") ?? at(o, "metadata.creationTimestamp"),
+          now,
+        ),
+    ),
     col("Type", str("type", "")),
     col("Reason", str("reason", "")),
-    col("Object", (o) => `${String(at(o, "involvedObject.kind") ?? "").toLowerCase()}/${at(o, "involvedObject.name") ?? ""}`),
+    col(
+      "Object",
+      (o) =>
+        `${String(at(o, "involvedObject.kind") ?? "").toLowerCase()}/${
+          at(o, "involvedObject.name") ?? ""
+        }`,
+    ),
     col("Message", str("message", "")),
   ],
   "/PersistentVolume": [
@@ -258,7 +294,14 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     col("Access Modes", (o) => accessModes(o, "spec.accessModes")),
     col("Reclaim Policy", str("spec.persistentVolumeReclaimPolicy", "")),
     col("Status", str("status.phase", "")),
-    col("Claim", (o) => (at(o, "spec.claimRef.name") ? `${at(o, "spec.claimRef.namespace")}/${at(o, "spec.claimRef.name")}` : "")),
+    col(
+      "Claim",
+      (
+        o,
+      ) => (at(o, "spec.claimRef.name")
+        ? `${at(o, "spec.claimRef.namespace")}/${at(o, "spec.claimRef.name")}`
+        : ""),
+    ),
     col("StorageClass", str("spec.storageClassName", "")),
     col("VolumeAttributesClass", str("spec.volumeAttributesClassName")),
     col("Reason", str("status.reason", "")),
@@ -314,7 +357,11 @@ export const builtinColumns: Record<string, TableColumn[]> = {
   "apps/ControllerRevision": [
     col("Controller", (o) => {
       const owner = arr(at(o, "metadata.ownerReferences")).find((r) => r.controller === true);
-      return owner ? `${String(owner.kind).toLowerCase()}.${String(owner.apiVersion).split("/")[0]}/${owner.name}` : "<none>";
+      return owner
+        ? `${String(owner.kind).toLowerCase()}.${
+          String(owner.apiVersion).split("/")[0]
+        }/${owner.name}`
+        : "<none>";
     }),
     col("Revision", int("revision"), { type: "integer" }),
     ageColumn,
@@ -331,12 +378,23 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     col("Timezone", str("spec.timeZone")),
     col("Suspend", (o) => String(at(o, "spec.suspend") === true ? "True" : "False")),
     col("Active", (o) => arr(at(o, "status.active")).length, { type: "integer" }),
-    col("Last Schedule", (o, now) => (at(o, "status.lastScheduleTime") ? since(at(o, "status.lastScheduleTime"), now) : "<none>")),
+    col(
+      "Last Schedule",
+      (
+        o,
+        now,
+      ) => (at(o, "status.lastScheduleTime")
+        ? since(at(o, "status.lastScheduleTime"), now)
+        : "<none>"),
+    ),
     ageColumn,
     ...podTemplateCols("spec.jobTemplate.spec.template.spec", "spec.jobTemplate.spec.selector"),
   ],
   "autoscaling/HorizontalPodAutoscaler": [
-    col("Reference", (o) => `${at(o, "spec.scaleTargetRef.kind")}/${at(o, "spec.scaleTargetRef.name")}`),
+    col(
+      "Reference",
+      (o) => `${at(o, "spec.scaleTargetRef.kind")}/${at(o, "spec.scaleTargetRef.name")}`,
+    ),
     col("Targets", (o) => (arr(at(o, "spec.metrics")).length ? "<unknown>" : "<none>")),
     col("MinPods", (o) => String(at(o, "spec.minReplicas") ?? 1)),
     col("MaxPods", int("spec.maxReplicas"), { type: "integer" }),
@@ -353,19 +411,33 @@ export const builtinColumns: Record<string, TableColumn[]> = {
   "discovery.k8s.io/EndpointSlice": [
     col("AddressType", str("addressType", "")),
     col("Ports", (o) => arr(at(o, "ports")).map((p) => p.port ?? "<unset>").join(",") || "<unset>"),
-    col("Endpoints", (o) => arr(at(o, "endpoints")).flatMap((e) => arr(e.addresses)).slice(0, 3).join(",") || "<unset>"),
+    col(
+      "Endpoints",
+      (o) =>
+        arr(at(o, "endpoints")).flatMap((e) => arr(e.addresses)).slice(0, 3).join(",") || "<unset>",
+    ),
     ageColumn,
   ],
   "networking.k8s.io/Ingress": [
     col("Class", str("spec.ingressClassName")),
     col("Hosts", (o) => arr(at(o, "spec.rules")).map((r) => r.host ?? "*").join(",") || "*"),
-    col("Address", (o) => arr(at(o, "status.loadBalancer.ingress")).map((i) => i.ip ?? i.hostname).join(",")),
+    col(
+      "Address",
+      (o) => arr(at(o, "status.loadBalancer.ingress")).map((i) => i.ip ?? i.hostname).join(","),
+    ),
     col("Ports", (o) => (arr(at(o, "spec.tls")).length ? "80, 443" : "80")),
     ageColumn,
   ],
   "networking.k8s.io/IngressClass": [
     col("Controller", str("spec.controller", "")),
-    col("Parameters", (o) => (at(o, "spec.parameters") ? `${at(o, "spec.parameters.kind")}/${at(o, "spec.parameters.name")}` : "<none>")),
+    col(
+      "Parameters",
+      (
+        o,
+      ) => (at(o, "spec.parameters")
+        ? `${at(o, "spec.parameters.kind")}/${at(o, "spec.parameters.name")}`
+        : "<none>"),
+    ),
     ageColumn,
   ],
   "networking.k8s.io/NetworkPolicy": [
@@ -379,7 +451,10 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     col("AllowVolumeExpansion", (o) => String(at(o, "allowVolumeExpansion") === true)),
     ageColumn,
   ],
-  "storage.k8s.io/CSINode": [col("Drivers", (o) => arr(at(o, "spec.drivers")).length, { type: "integer" }), ageColumn],
+  "storage.k8s.io/CSINode": [
+    col("Drivers", (o) => arr(at(o, "spec.drivers")).length, { type: "integer" }),
+    ageColumn,
+  ],
   "storage.k8s.io/VolumeAttachment": [
     col("Attacher", str("spec.attacher", "")),
     col("PV", str("spec.source.persistentVolumeName", "")),

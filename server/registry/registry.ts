@@ -107,7 +107,9 @@ export class Registry {
   /** Groups in registration order (core "" first), each with its versions, preferred first. */
   groups(): GroupInfo[] {
     return this.#groupOrder.map((name) => {
-      const versions = [...new Set(this.all().filter((t) => t.group === name).map((t) => t.version))];
+      const versions = [
+        ...new Set(this.all().filter((t) => t.group === name).map((t) => t.version)),
+      ];
       versions.sort(compareVersions);
       return { name, versions };
     });

@@ -86,7 +86,10 @@ export interface ResourceType {
   /** Keys the storage key under `/registry/<storagePrefix>/…`, e.g. "apps/deployments". */
   storagePrefix: string;
   /** Served but stored by none (SelfSubjectAccessReview…): create answers from a hook. */
-  virtual?: (obj: KubeObject, ctx: HookContext & { user: UserInfo }) => KubeObject | Promise<KubeObject>;
+  virtual?: (
+    obj: KubeObject,
+    ctx: HookContext & { user: UserInfo },
+  ) => KubeObject | Promise<KubeObject>;
   /** The object is a CRD's custom resource. */
   custom?: boolean;
   /** The storage version (other served versions of the same group/resource convert with "none"). */

@@ -12,7 +12,10 @@ import type { KubeObject, ResourceType } from "../registry/types.ts";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
-export function parseFieldValidation(v: string | undefined, fallback: FieldValidation = "Warn"): FieldValidation {
+export function parseFieldValidation(
+  v: string | undefined,
+  fallback: FieldValidation = "Warn",
+): FieldValidation {
   if (v === undefined || v === "") return fallback;
   if (v === "Strict" || v === "Warn" || v === "Ignore") return v;
   throw badRequest(`fieldValidation must be one of "Strict", "Warn" or "Ignore", not "${v}"`);
@@ -60,7 +63,10 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
     const { causes } = validateAgainstSchema(obj, schema, t.resolver, { nullIsAbsent: !t.custom });
     failIfAny(t, obj, causes);
   }
-  const causes = validateObjectMeta(obj.metadata ?? {}, { namespaced: t.namespaced, nameRule: nameRuleOf(t) });
+  const causes = validateObjectMeta(obj.metadata ?? {}, {
+    namespaced: t.namespaced,
+    nameRule: nameRuleOf(t),
+  });
   const extra = t.hooks?.validate?.(obj, undefined) ?? [];
   failIfAny(t, obj, [...causes, ...extra]);
 }
@@ -68,5 +74,10 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
 function failIfAny(t: ResourceType, obj: KubeObject, causes: StatusCause[]) {
   if (!causes.length) return;
   const name = String(obj.metadata?.name ?? obj.metadata?.generateName ?? "");
-  throw invalid(t.kind, t.group, name, causes.map((c) => ({ type: c.type ?? "FieldValueInvalid", ...c })));
+  throw invalid(
+    t.kind,
+    t.group,
+    name,
+    causes.map((c) => ({ type: c.type ?? "FieldValueInvalid", ...c })),
+  );
 }

@@ -1,14 +1,20 @@
 /**
  * Reads request bodies: JSON, YAML and Kubernetes protobuf, capped at 3 MiB, into plain JSON.
  */
-import { parse as parseYaml } from "yaml";
 import { badRequest, tooLarge, unsupportedMediaType } from "../../api/status.ts";
 import type { SchemaResolver } from "../../api/schema/types.ts";
 import { decodeKubeProtobuf } from "../../api/protobuf/mod.ts";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export type BodyFormat = "json" | "yaml" | "protobuf" | "json-patch" | "merge-patch" | "strategic-merge-patch" | "apply-patch";
+export type BodyFormat =
+  | "json"
+  | "yaml"
+  | "protobuf"
+  | "json-patch"
+  | "merge-patch"
+  | "strategic-merge-patch"
+  | "apply-patch";
 
 export function mediaType(req: Request): string {
   return (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -28,7 +34,9 @@ const FORMATS: Record<string, BodyFormat> = {
 /** Reads the raw bytes, enforcing the size limit even without a Content-Length. */
 export async function readBytes(req: Request): Promise<Uint8Array> {
   const len = Number(req.headers.get("content-length") ?? "0");
-  if (len > MAX_BODY_BYTES) throw tooLarge(`request body too large: ${len} bytes, the limit is ${MAX_BODY_BYTES}`);
+  if (len > MAX_BODY_BYTES) {
+    throw tooLarge(`request body too large: ${len} bytes, the limit is ${MAX_BODY_BYTES}`);
+  }
   if (!req.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -68,13 +76,17 @@ export async function decodeBody(
   if (!format || !allowed.includes(format)) throw unsupportedMediaType(type);
   const bytes = await readBytes(req);
   if (bytes.byteLength === 0) throw badRequest("the request body is empty");
-  return { format, value: decodeBytes(bytes, format, resolver) };
+  return { format, value: await decodeBytes(bytes, format, resolver) };
 }
 
-export function decodeBytes(bytes: Uint8Array, format: BodyFormat, resolver: SchemaResolver): unknown {
+export async function decodeBytes(
+  bytes: Uint8Array,
+  format: BodyFormat,
+  resolver: SchemaResolver,
+): Promise<unknown> {
   if (format === "protobuf") return decodeKubeProtobuf(bytes, resolver);
   const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
-  if (format === "yaml" || format === "apply-patch") return parseYamlOrJson(text);
+  if (format === "yaml" || format === "apply-patch") return await parseYamlOrJson(text);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -82,9 +94,16 @@ export function decodeBytes(bytes: Uint8Array, format: BodyFormat, resolver: Sch
   }
 }
 
-function parseYamlOrJson(text: string): unknown {
+async function parseYamlOrJson(text: string): Promise<unknown> {
+  // kubectl sends apply patches as JSON; the YAML parser is loaded only for real YAML.
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch { /* not JSON after all: try YAML */ }
+  }
+  const { parse } = await import("yaml");
   try {
-    return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, schema: "core" });
+    return parse(text, { maxAliasCount: 100, uniqueKeys: true, schema: "core" });
   } catch (e) {
     throw badRequest(`the request body is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }

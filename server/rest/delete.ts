@@ -22,21 +22,39 @@ export async function readDeleteOptions(call: Call): Promise<DeleteOptions> {
   const bytes = await readBytes(call.req);
   if (bytes.byteLength) {
     const type = mediaType(call.req) || "application/json";
-    const format = type === "application/vnd.kubernetes.protobuf" ? "protobuf" : type === "application/yaml" ? "yaml" : "json";
-    const body = asObject(decodeBytes(bytes, format, call.t.resolver));
-    if (body.kind !== undefined && body.kind !== "DeleteOptions") throw badRequest(`expected DeleteOptions, got ${String(body.kind)}`);
-    if (body.gracePeriodSeconds !== undefined) opts.gracePeriodSeconds = Number(body.gracePeriodSeconds);
+    const format = type === "application/vnd.kubernetes.protobuf"
+      ? "protobuf"
+      : type === "application/yaml"
+      ? "yaml"
+      : "json";
+    const body = asObject(await decodeBytes(bytes, format, call.t.resolver));
+    if (body.kind !== undefined && body.kind !== "DeleteOptions") {
+      throw badRequest(`expected DeleteOptions, got ${String(body.kind)}`);
+    }
+    if (body.gracePeriodSeconds !== undefined) {
+      opts.gracePeriodSeconds = Number(body.gracePeriodSeconds);
+    }
     if (typeof body.propagationPolicy === "string") opts.propagationPolicy = body.propagationPolicy;
-    if (body.preconditions && typeof body.preconditions === "object") opts.preconditions = body.preconditions as DeleteOptions["preconditions"] & object;
+    if (body.preconditions && typeof body.preconditions === "object") {
+      opts.preconditions = body.preconditions as DeleteOptions["preconditions"] & object;
+    }
   }
   const g = call.query.int("gracePeriodSeconds");
   if (g !== undefined) opts.gracePeriodSeconds = g;
   const p = call.query.get("propagationPolicy");
   if (p) opts.propagationPolicy = p;
-  if (opts.propagationPolicy && !["Orphan", "Background", "Foreground"].includes(opts.propagationPolicy)) {
-    throw badRequest(`propagationPolicy must be one of Orphan, Background or Foreground, not "${opts.propagationPolicy}"`);
+  if (
+    opts.propagationPolicy &&
+    !["Orphan", "Background", "Foreground"].includes(opts.propagationPolicy)
+  ) {
+    throw badRequest(
+      `propagationPolicy must be one of Orphan, Background or Foreground, not "${opts.propagationPolicy}"`,
+    );
   }
-  if (opts.gracePeriodSeconds !== undefined && (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0)) {
+  if (
+    opts.gracePeriodSeconds !== undefined &&
+    (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0)
+  ) {
     throw badRequest("gracePeriodSeconds must be a non-negative integer");
   }
   return opts;
@@ -54,17 +72,30 @@ export async function deleteEntry(
   const ref = refOf(call, String(meta.name));
   const pre = opts.preconditions;
   if (pre?.uid && pre.uid !== meta.uid) {
-    throw conflict(ref, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(meta.uid)}`);
+    throw conflict(
+      ref,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${
+        String(meta.uid)
+      }`,
+    );
   }
   if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
-    throw conflict(ref, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(meta.resourceVersion)}`);
+    throw conflict(
+      ref,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${
+        String(meta.resourceVersion)
+      }`,
+    );
   }
   const dryRun = isDryRun(call);
   const now = svc.now();
   const finalizers = pendingFinalizers(t, entry.obj);
-  const boundPod = t.group === "" && t.kind === "Pod" && Boolean((entry.obj.spec as Record<string, unknown> | undefined)?.nodeName);
+  const boundPod = t.group === "" && t.kind === "Pod" &&
+    Boolean((entry.obj.spec as Record<string, unknown> | undefined)?.nodeName);
   const grace = opts.gracePeriodSeconds ??
-    (boundPod ? Number((entry.obj.spec as Record<string, unknown>).terminationGracePeriodSeconds ?? 30) : 0);
+    (boundPod
+      ? Number((entry.obj.spec as Record<string, unknown>).terminationGracePeriodSeconds ?? 30)
+      : 0);
   const isNamespace = t.group === "" && t.kind === "Namespace";
   if (finalizers.length || (boundPod && grace > 0)) {
     if (meta.deletionTimestamp) return { obj: entry.obj, gone: false };
@@ -104,8 +135,15 @@ export async function handleDeleteCollection(svc: RestServices, call: Call): Pro
       items.push((await deleteEntry(svc, call, e, opts)).obj);
     } catch (err) {
       // An object changed or vanished meanwhile: upstream skips it too.
-      if ((err as { code?: number }).code !== 404 && (err as { code?: number }).code !== 409) throw err;
+      if ((err as { code?: number }).code !== 404 && (err as { code?: number }).code !== 409) {
+        throw err;
+      }
     }
   }
-  return respondJson({ kind: call.t.listKind, apiVersion: call.t.group ? `${call.t.group}/${call.t.version}` : call.t.version, metadata: { resourceVersion: String(page.rev) }, items });
+  return respondJson({
+    kind: call.t.listKind,
+    apiVersion: call.t.group ? `${call.t.group}/${call.t.version}` : call.t.version,
+    metadata: { resourceVersion: String(page.rev) },
+    items,
+  });
 }

@@ -12,7 +12,7 @@ import { getObject, handleGet, handleList, respondJson, viewObject } from "./rea
 import { parseQuery, parseResourcePath } from "./request.ts";
 import { handlePatch, handleUpdate } from "./update.ts";
 import { handleWatch } from "./watch.ts";
-import { createObject, checkTypeMeta } from "./write.ts";
+import { checkTypeMeta, createObject } from "./write.ts";
 import { managerName } from "./meta.ts";
 import { parseFieldValidation } from "./admission.ts";
 import { scaleOf } from "./scale.ts";
@@ -41,25 +41,43 @@ function forbiddenMessage(a: RequestAttributes): string {
   const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const where = a.namespace ? ` in the namespace "${a.namespace}"` : " at the cluster scope";
   const name = a.name ? ` "${a.name}"` : "";
-  return `${res}${a.apiGroup ? "." + a.apiGroup : ""}${name} is forbidden: User "${a.user.username}" cannot ${a.verb} resource "${res}" in API group "${a.apiGroup}"${where}`;
+  return `${res}${
+    a.apiGroup ? "." + a.apiGroup : ""
+  }${name} is forbidden: User "${a.user.username}" cannot ${a.verb} resource "${res}" in API group "${a.apiGroup}"${where}`;
 }
 
-export async function handleResourceRequest(svc: RestServices, req: Request, url: URL, user: UserInfo): Promise<Response> {
-  const path = parseResourcePath(url.pathname, (g, v, r) => svc.registry.lookup(g, v, r)?.namespaced);
+export async function handleResourceRequest(
+  svc: RestServices,
+  req: Request,
+  url: URL,
+  user: UserInfo,
+): Promise<Response> {
+  const path = parseResourcePath(
+    url.pathname,
+    (g, v, r) => svc.registry.lookup(g, v, r)?.namespaced,
+  );
   if (!path) throw notFoundPlain();
   const t = svc.registry.lookup(path.group, path.version, path.resource);
   if (!t) throw notFoundPlain();
-  if (t.namespaced !== Boolean(path.namespace) && !(t.namespaced && !path.name && req.method === "GET")) {
+  if (
+    t.namespaced !== Boolean(path.namespace) &&
+    !(t.namespaced && !path.name && req.method === "GET")
+  ) {
     throw notFoundPlain();
   }
   if (path.subresource && !t.subresources.includes(path.subresource)) throw notFoundPlain();
   const query = parseQuery(url);
   const watch = query.bool("watch");
   const verb = verbOf(req.method, Boolean(path.name), watch);
-  if (!t.verbs.includes(verb as never) || (path.subresource && !["get", "update", "patch"].includes(verb))) {
+  if (
+    !t.verbs.includes(verb as never) ||
+    (path.subresource && !["get", "update", "patch"].includes(verb))
+  ) {
     throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   }
-  if (req.method === "POST" && path.name && !t.virtual) throw methodNotAllowed("the server does not allow this method on the requested resource");
+  if (req.method === "POST" && path.name && !t.virtual) {
+    throw methodNotAllowed("the server does not allow this method on the requested resource");
+  }
   const attrs: RequestAttributes = {
     user,
     verb,
@@ -73,11 +91,19 @@ export async function handleResourceRequest(svc: RestServices, req: Request, url
     path: url.pathname,
   };
   const decision = await svc.authorizer.authorize(attrs);
-  if (!decision.allowed) throw forbidden(forbiddenMessage(attrs), { group: t.group, resource: t.resource, name: path.name });
+  if (!decision.allowed) {
+    throw forbidden(forbiddenMessage(attrs), {
+      group: t.group,
+      resource: t.resource,
+      name: path.name,
+    });
+  }
   const call: Call = { t, path, query, req, user, warnings: [] };
   switch (verb) {
     case "get":
-      if (path.subresource === "scale") return respondJson(scaleOf(t, viewObject(t, (await getObject(svc, call)).obj)));
+      if (path.subresource === "scale") {
+        return respondJson(scaleOf(t, viewObject(t, (await getObject(svc, call)).obj)));
+      }
       return await handleGet(svc, call);
     case "list":
       return await handleList(svc, call);

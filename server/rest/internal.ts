@@ -21,7 +21,14 @@ export class InternalClient {
     const url = new URL("https://internal/");
     return {
       t,
-      path: { group: t.group, version: t.version, resource: t.resource, namespace: ns, name, subresource },
+      path: {
+        group: t.group,
+        version: t.version,
+        resource: t.resource,
+        namespace: ns,
+        name,
+        subresource,
+      },
       query: parseQuery(url),
       req: new Request(url),
       user: SYSTEM_USER,
@@ -35,7 +42,10 @@ export class InternalClient {
 
   create(t: ResourceType, obj: KubeObject): Promise<KubeObject> {
     const ns = String(obj.metadata?.namespace ?? "");
-    return createObject(this.svc, this.#call(t, ns, ""), clone(obj), { manager: this.manager, fieldValidation: "Ignore" });
+    return createObject(this.svc, this.#call(t, ns, ""), clone(obj), {
+      manager: this.manager,
+      fieldValidation: "Ignore",
+    });
   }
 
   /** Applies `mutate` to the current object and writes it (retrying on conflicts). */
@@ -66,6 +76,11 @@ export class InternalClient {
 
   async delete(t: ResourceType, entry: Entry): Promise<void> {
     const meta = entry.obj.metadata ?? {};
-    await deleteEntry(this.svc, this.#call(t, String(meta.namespace ?? ""), String(meta.name)), entry, {});
+    await deleteEntry(
+      this.svc,
+      this.#call(t, String(meta.namespace ?? ""), String(meta.name)),
+      entry,
+      {},
+    );
   }
 }

@@ -35,7 +35,10 @@ export function parseFilter(call: Call): Filter {
   const labels = parseLabelSelector(call.query.get("labelSelector") ?? "");
   const fields = parseFieldSelector(call.query.get("fieldSelector") ?? "");
   for (const f of fields) {
-    if (f.field !== "metadata.name" && f.field !== "metadata.namespace" && !call.t.fieldSelectors[f.field]) {
+    if (
+      f.field !== "metadata.name" && f.field !== "metadata.namespace" &&
+      !call.t.fieldSelectors[f.field]
+    ) {
       throw badRequest(`field label not supported: ${f.field}`);
     }
   }
@@ -43,7 +46,10 @@ export function parseFilter(call: Call): Filter {
 }
 
 export function matches(t: ResourceType, filter: Filter, obj: KubeObject): boolean {
-  if (filter.labels.length && !matchesLabels(filter.labels, obj.metadata?.labels as Record<string, string> | undefined)) {
+  if (
+    filter.labels.length &&
+    !matchesLabels(filter.labels, obj.metadata?.labels as Record<string, string> | undefined)
+  ) {
     return false;
   }
   if (!filter.fields.length) return true;
@@ -61,7 +67,11 @@ export async function getObject(svc: RestServices, call: Call): Promise<Entry> {
   return entry;
 }
 
-export function respondJson(body: string | unknown, status = 200, warnings: string[] = []): Response {
+export function respondJson(
+  body: string | unknown,
+  status = 200,
+  warnings: string[] = [],
+): Response {
   const headers = new Headers({ "content-type": "application/json" });
   for (const w of warnings) headers.append("warning", `299 - "${w.replaceAll('"', "'")}"`);
   return new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers });
@@ -72,7 +82,13 @@ export async function handleGet(svc: RestServices, call: Call): Promise<Response
   if (wantsTable(call.req)) {
     const include = includeObjectOf(call.query.get("includeObject"));
     const obj = viewObject(call.t, entry.obj);
-    return respondJson(toTable(call.t, [obj], { include, now: svc.now(), listMeta: { resourceVersion: String(entry.rev) } }));
+    return respondJson(
+      toTable(call.t, [obj], {
+        include,
+        now: svc.now(),
+        listMeta: { resourceVersion: String(entry.rev) },
+      }),
+    );
   }
   return respondJson(viewJson(call.t, entry));
 }
@@ -89,7 +105,9 @@ function encodeContinue(tok: ContinueToken): string {
 function decodeContinue(s: string): ContinueToken {
   try {
     const v = JSON.parse(atob(s));
-    if (typeof v.rv !== "number" || typeof v.start !== "string" || v.rv <= 0) throw new Error("bad");
+    if (typeof v.rv !== "number" || typeof v.start !== "string" || v.rv <= 0) {
+      throw new Error("bad");
+    }
     return { rv: v.rv, start: v.start };
   } catch {
     throw badRequest("continue key is not valid: illegal base64 data or format");
@@ -103,7 +121,9 @@ async function waitForRevision(svc: RestServices, rev: number) {
     const gaveUp = new Promise<"timeout">((r) => timer = setTimeout(() => r("timeout"), 3000));
     const res = await Promise.race([svc.cache.waitFor(rev), gaveUp]);
     clearTimeout(timer);
-    if (res === "timeout") throw timeout(`Too large resource version: ${rev}, current: ${svc.cache.rev}`);
+    if (res === "timeout") {
+      throw timeout(`Too large resource version: ${rev}, current: ${svc.cache.rev}`);
+    }
   } else await svc.cache.waitFor(rev);
 }
 
@@ -136,7 +156,9 @@ export async function listPage(svc: RestServices, call: Call, filter: Filter): P
     if (!/^\d+$/.test(rvParam)) throw badRequest(`invalid resource version: "${rvParam}"`);
     rv = Number(rvParam);
   }
-  if (match && rv === undefined) throw badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
+  if (match && rv === undefined) {
+    throw badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
+  }
   if (match === "Exact" && rv !== undefined && rv > 0) {
     return await listFromStore(svc, call, filter, prefix, rv, undefined, limit);
   }
@@ -180,7 +202,11 @@ async function listFromStore(
     if (rev < svc.store.datastore.compactedRevision()) throw expiredList();
     while (more && (!limit || out.length < limit)) {
       const want = limit ? Math.max(limit - out.length, 1) : 0;
-      const res = await svc.store.datastore.list(prefix, { revision: rev, limit: want, ...(after ? { startAfter: after } : {}) });
+      const res = await svc.store.datastore.list(prefix, {
+        revision: rev,
+        limit: want,
+        ...(after ? { startAfter: after } : {}),
+      });
       for (const kv of res.items) {
         const e = new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision);
         if (matches(call.t, filter, e.obj)) out.push(e);
@@ -219,7 +245,11 @@ export async function handleList(svc: RestServices, call: Call): Promise<Respons
     const objs = page.objs.map((e) => viewObject(t, e.obj));
     return respondJson(toTable(t, objs, { include, now: svc.now(), listMeta }), 200, call.warnings);
   }
-  const head = JSON.stringify({ kind: t.listKind, apiVersion: apiVersionOf(t), metadata: listMeta });
+  const head = JSON.stringify({
+    kind: t.listKind,
+    apiVersion: apiVersionOf(t),
+    metadata: listMeta,
+  });
   const body = `${head.slice(0, -1)},"items":[${page.objs.map((e) => viewJson(t, e)).join(",")}]}`;
   return respondJson(body, 200, call.warnings);
 }

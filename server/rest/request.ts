@@ -30,11 +30,21 @@ export function parseResourcePath(
     rest = seg.slice(3);
   } else return undefined;
   const version = seg[0] === "api" ? seg[1]! : seg[2]!;
-  const out: ResourcePath = { group, version, resource: "", namespace: "", name: "", subresource: "" };
+  const out: ResourcePath = {
+    group,
+    version,
+    resource: "",
+    namespace: "",
+    name: "",
+    subresource: "",
+  };
   // namespaces/<ns>/<resource>/... unless <resource> is a namespace subresource.
   if (rest[0] === "namespaces" && rest.length >= 3) {
     const namespaced = isNamespacedResource(group, version, rest[2]!);
-    if (namespaced !== false && !(namespaced === undefined && ["status", "finalize"].includes(rest[2]!) && rest.length === 3)) {
+    if (
+      namespaced !== false &&
+      !(namespaced === undefined && ["status", "finalize"].includes(rest[2]!) && rest.length === 3)
+    ) {
       out.namespace = rest[1]!;
       rest = rest.slice(2);
     }
@@ -109,7 +119,9 @@ export function parseQuery(url: URL): Query {
     int: (name) => {
       const v = p.get(name);
       if (v === null || v === "") return undefined;
-      if (!/^-?\d+$/.test(v)) throw badRequest(`invalid value for "${name}": "${v}" is not an integer`);
+      if (!/^-?\d+$/.test(v)) {
+        throw badRequest(`invalid value for "${name}": "${v}" is not an integer`);
+      }
       return Number(v);
     },
     all: (name) => p.getAll(name),

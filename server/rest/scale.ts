@@ -32,7 +32,9 @@ export function scaleOf(t: ResourceType, obj: KubeObject): KubeObject {
       ? labelSelectorString(specSel)
       : Object.entries(specSel as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(",");
   }
-  const status: Record<string, unknown> = { replicas: Number(at(obj, pathOf(s.statusReplicasPath).join(".")) ?? 0) };
+  const status: Record<string, unknown> = {
+    replicas: Number(at(obj, pathOf(s.statusReplicasPath).join(".")) ?? 0),
+  };
   if (selector) status.selector = selector;
   const scaleMeta: Record<string, unknown> = {
     name: meta.name,
@@ -52,7 +54,9 @@ export function scaleOf(t: ResourceType, obj: KubeObject): KubeObject {
 
 /** The parent object with the Scale's replicas written into it. */
 export function applyScale(t: ResourceType, parent: KubeObject, scale: KubeObject): KubeObject {
-  if (scale.kind !== undefined && scale.kind !== "Scale") throw badRequest(`expected a Scale, got ${String(scale.kind)}`);
+  if (scale.kind !== undefined && scale.kind !== "Scale") {
+    throw badRequest(`expected a Scale, got ${String(scale.kind)}`);
+  }
   const replicas = (scale.spec as Record<string, unknown> | undefined)?.replicas;
   if (replicas !== undefined && (typeof replicas !== "number" || !Number.isInteger(replicas))) {
     throw badRequest("spec.replicas of a Scale must be an integer");

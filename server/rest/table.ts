@@ -49,7 +49,11 @@ export function tableRow(t: ResourceType, obj: KubeObject, include: IncludeObjec
   const row: Record<string, unknown> = { cells: columnsOf(t).map((c) => cellValue(c, obj, now)) };
   if (include === "Object") row.object = obj;
   else if (include === "Metadata") {
-    row.object = { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: obj.metadata ?? {} };
+    row.object = {
+      kind: "PartialObjectMetadata",
+      apiVersion: "meta.k8s.io/v1",
+      metadata: obj.metadata ?? {},
+    };
   }
   return row;
 }
@@ -57,7 +61,12 @@ export function tableRow(t: ResourceType, obj: KubeObject, include: IncludeObjec
 export function toTable(
   t: ResourceType,
   objs: KubeObject[],
-  opts: { include: IncludeObject; now: Date; listMeta?: Record<string, unknown>; withDefinitions?: boolean },
+  opts: {
+    include: IncludeObject;
+    now: Date;
+    listMeta?: Record<string, unknown>;
+    withDefinitions?: boolean;
+  },
 ): Record<string, unknown> {
   return {
     kind: "Table",

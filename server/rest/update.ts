@@ -4,7 +4,6 @@
  * resourceVersion precondition are retried on a concurrent write, as upstream does.
  */
 import { ApiError, badRequest, notFound, unsupportedMediaType } from "../../api/status.ts";
-import { applyJsonPatch } from "../../api/patch/json_patch.ts";
 import { applyMergePatch } from "../../api/patch/merge_patch.ts";
 import { applyStrategicMergePatch } from "../../api/patch/strategic.ts";
 import { applyPatch } from "../../api/apply/mod.ts";
@@ -20,7 +19,10 @@ import { applyScale, scaleOf } from "./scale.ts";
 
 const MAX_RETRIES = 5;
 
-function writeOptions(call: Call, defaultValidation: "Strict" | "Warn" | "Ignore" = "Warn"): WriteOptions {
+function writeOptions(
+  call: Call,
+  defaultValidation: "Strict" | "Warn" | "Ignore" = "Warn",
+): WriteOptions {
   return {
     manager: managerName(call.query.get("fieldManager"), call.req.headers.get("user-agent")),
     fieldValidation: parseFieldValidation(call.query.get("fieldValidation"), defaultValidation),
@@ -28,7 +30,9 @@ function writeOptions(call: Call, defaultValidation: "Strict" | "Warn" | "Ignore
 }
 
 function respond(call: Call, obj: KubeObject, status = 200): Response {
-  if (call.path.subresource === "scale") return respondJson(scaleOf(call.t, obj), status, call.warnings);
+  if (call.path.subresource === "scale") {
+    return respondJson(scaleOf(call.t, obj), status, call.warnings);
+  }
   return respondJson(viewObject(call.t, obj), status, call.warnings);
 }
 
@@ -90,18 +94,26 @@ export async function handlePatch(svc: RestServices, call: Call): Promise<Respon
         const created = await createObject(svc, call, object, { ...opts, managedFields });
         return respond(call, created, 201);
       }
-      const base = call.path.subresource === "scale" ? scaleOf(t, current.obj) : viewObject(t, clone(current.obj));
+      const base = call.path.subresource === "scale"
+        ? scaleOf(t, current.obj)
+        : viewObject(t, clone(current.obj));
       let patched: KubeObject;
       let managedFields: unknown[] | undefined;
       switch (format) {
         case "json-patch":
-          patched = applyJsonPatch(base, value) as KubeObject;
+          // Loaded on first use: fast-json-patch costs memory an idle server need not pay.
+          patched = (await import("../../api/patch/json_patch.ts")).applyJsonPatch(
+            base,
+            value,
+          ) as KubeObject;
           break;
         case "merge-patch":
           patched = applyMergePatch(base, value) as KubeObject;
           break;
         case "strategic-merge-patch": {
-          const schema = call.path.subresource === "scale" ? t.resolver.resolve("io.k8s.api.autoscaling.v1.Scale") : t.schema();
+          const schema = call.path.subresource === "scale"
+            ? t.resolver.resolve("io.k8s.api.autoscaling.v1.Scale")
+            : t.schema();
           patched = applyStrategicMergePatch(base, value, schema ?? {}, t.resolver) as KubeObject;
           break;
         }
@@ -126,7 +138,9 @@ export async function handlePatch(svc: RestServices, call: Call): Promise<Respon
         throw badRequest("the patch did not produce an object");
       }
       const rv = (patched.metadata as Record<string, unknown> | undefined)?.resourceVersion;
-      const precondition = typeof rv === "string" && rv !== current.obj.metadata?.resourceVersion ? rv : undefined;
+      const precondition = typeof rv === "string" && rv !== current.obj.metadata?.resourceVersion
+        ? rv
+        : undefined;
       let next = patched;
       if (call.path.subresource === "scale") next = applyScale(t, current.obj, patched);
       const obj = await updateObject(svc, call, {
@@ -140,7 +154,8 @@ export async function handlePatch(svc: RestServices, call: Call): Promise<Respon
     } catch (e) {
       const retriable = e instanceof ApiError && e.code === 409 && e.reason === "Conflict" &&
         !(e.details?.causes?.length) && attempt < MAX_RETRIES;
-      const explicitRv = (asMaybeObject(value)?.metadata as Record<string, unknown> | undefined)?.resourceVersion;
+      const explicitRv = (asMaybeObject(value)?.metadata as Record<string, unknown> | undefined)
+        ?.resourceVersion;
       if (!retriable || explicitRv) throw e;
     }
   }

@@ -22,16 +22,21 @@ export function handleWatch(svc: RestServices, call: Call): Response {
   const { t, query } = call;
   const filter: Filter = parseFilter(call);
   const rvParam = query.get("resourceVersion") ?? "";
-  if (rvParam !== "" && !/^\d+$/.test(rvParam)) throw badRequest(`invalid resource version: "${rvParam}"`);
+  if (rvParam !== "" && !/^\d+$/.test(rvParam)) {
+    throw badRequest(`invalid resource version: "${rvParam}"`);
+  }
   const sendInitial = query.get("sendInitialEvents");
   const match = query.get("resourceVersionMatch");
   const bookmarks = query.bool("allowWatchBookmarks");
   if (sendInitial !== undefined) {
     if (match !== "NotOlderThan") {
-      throw badRequest("sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan");
+      throw badRequest(
+        "sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan",
+      );
     }
   } else if (match) throw badRequest("resourceVersionMatch is forbidden for watch");
-  const initial = sendInitial === "true" || (sendInitial === undefined && (rvParam === "" || rvParam === "0"));
+  const initial = sendInitial === "true" ||
+    (sendInitial === undefined && (rvParam === "" || rvParam === "0"));
   const markEnd = sendInitial === "true";
   const timeoutS = Math.min(query.int("timeoutSeconds") ?? DEFAULT_TIMEOUT_S, 24 * 3600);
   const table = wantsTable(call.req);
@@ -40,7 +45,8 @@ export function handleWatch(svc: RestServices, call: Call): Response {
   const enc = new TextEncoder();
   const prefix = typePrefix(t, call.path.namespace);
 
-  const frame = (type: EventType, objJson: string) => enc.encode(`{"type":"${type}","object":${objJson}}\n`);
+  const frame = (type: EventType, objJson: string) =>
+    enc.encode(`{"type":"${type}","object":${objJson}}\n`);
   const eventJson = (e: Entry | KubeObject): string => {
     const obj = e instanceof Entry ? e.obj : e;
     if (table) return JSON.stringify(toTable(t, [viewObject(t, obj)], { include, now: now() }));
@@ -75,14 +81,18 @@ export function handleWatch(svc: RestServices, call: Call): Response {
   const bookmark = (rev: number, end = false) => {
     const metadata: Record<string, unknown> = { resourceVersion: String(rev) };
     if (end) metadata.annotations = { "k8s.io/initial-events-end": "true" };
-    send(frame("BOOKMARK", JSON.stringify({ kind: t.kind, apiVersion: apiVersionOf(t), metadata })));
+    send(
+      frame("BOOKMARK", JSON.stringify({ kind: t.kind, apiVersion: apiVersionOf(t), metadata })),
+    );
   };
   let lastRev = 0;
   const onEvents = (events: CacheEvent[]) => {
     for (const ev of events) {
       lastRev = ev.rev;
       const cur = matches(t, filter, ev.entry.obj);
-      const before = ev.type === "MODIFIED" && ev.prev ? matches(t, filter, ev.prev.obj) : ev.type !== "ADDED" && cur;
+      const before = ev.type === "MODIFIED" && ev.prev
+        ? matches(t, filter, ev.prev.obj)
+        : ev.type !== "ADDED" && cur;
       let type: EventType | undefined;
       if (ev.type === "ADDED") type = cur ? "ADDED" : undefined;
       else if (ev.type === "DELETED") type = cur || before ? "DELETED" : undefined;
@@ -106,7 +116,12 @@ export function handleWatch(svc: RestServices, call: Call): Response {
     } else fromRev = Number(rvParam);
     lastRev = fromRev;
     unsubscribe = svc.cache.subscribe(prefix, fromRev, onEvents);
-    if (bookmarks) bookmarkTimer = setInterval(() => bookmark(Math.max(lastRev, svc.cache.rev)), BOOKMARK_EVERY_MS);
+    if (bookmarks) {
+      bookmarkTimer = setInterval(
+        () => bookmark(Math.max(lastRev, svc.cache.rev)),
+        BOOKMARK_EVERY_MS,
+      );
+    }
   };
 
   const body = new ReadableStream<Uint8Array>({
@@ -115,7 +130,15 @@ export function handleWatch(svc: RestServices, call: Call): Response {
       timer = setTimeout(close, timeoutS * 1000);
       svc.shutdown.addEventListener("abort", onShutdown);
       start().catch((e) => {
-        const status = e instanceof ApiError ? e.toStatus() : { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: String(e), reason: "InternalError", code: 500 };
+        const status = e instanceof ApiError ? e.toStatus() : {
+          kind: "Status",
+          apiVersion: "v1",
+          metadata: {},
+          status: "Failure",
+          message: String(e),
+          reason: "InternalError",
+          code: 500,
+        };
         send(frame("ERROR", JSON.stringify(status)));
         close();
       });
@@ -124,6 +147,9 @@ export function handleWatch(svc: RestServices, call: Call): Response {
       close();
     },
   }, { highWaterMark: 0 });
-  const headers = new Headers({ "content-type": "application/json", "cache-control": "no-cache, private" });
+  const headers = new Headers({
+    "content-type": "application/json",
+    "cache-control": "no-cache, private",
+  });
   return new Response(body, { status: 200, headers });
 }

@@ -27,16 +27,29 @@ export interface WriteOptions {
   managedFields?: unknown[];
 }
 
-const SYSTEM_FIELDS = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"];
+const SYSTEM_FIELDS = [
+  "uid",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "generation",
+  "selfLink",
+];
 
 /** Checks the body's apiVersion and kind against the URL's type; fills them when absent. */
 export function checkTypeMeta(t: ResourceType, obj: KubeObject, version = t.version) {
   const apiVersion = t.group ? `${t.group}/${version}` : version;
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
-    throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    throw badRequest(
+      `the API version in the data (${
+        String(obj.apiVersion)
+      }) does not match the expected API version (${apiVersion})`,
+    );
   }
   if (obj.kind !== undefined && obj.kind !== t.kind) {
-    throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${t.kind})`);
+    throw badRequest(
+      `the kind in the data (${String(obj.kind)}) does not match the expected kind (${t.kind})`,
+    );
   }
   obj.apiVersion = apiVersion;
   obj.kind = t.kind;
@@ -48,7 +61,9 @@ export async function checkNamespace(svc: RestServices, ns: string) {
   const entry = await svc.store.get(objectKey(nsType, "", ns));
   if (!entry) throw notFound({ group: "", resource: "namespaces", name: ns });
   if (entry.obj.metadata?.deletionTimestamp) {
-    throw forbidden(`unable to create new content in namespace ${ns} because it is being terminated`);
+    throw forbidden(
+      `unable to create new content in namespace ${ns} because it is being terminated`,
+    );
   }
 }
 
@@ -64,12 +79,18 @@ export async function createObject(
   const ns = call.path.namespace;
   if (t.namespaced) {
     if (meta.namespace !== undefined && meta.namespace !== "" && meta.namespace !== ns) {
-      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      throw badRequest(
+        "the namespace of the provided object does not match the namespace sent on the request",
+      );
     }
     meta.namespace = ns;
   } else delete meta.namespace;
   if (call.path.name && meta.name !== undefined && meta.name !== call.path.name) {
-    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${call.path.name})`);
+    throw badRequest(
+      `the name of the object (${
+        String(meta.name)
+      }) does not match the name on the URL (${call.path.name})`,
+    );
   }
   if (!meta.name && typeof meta.generateName === "string" && meta.generateName) {
     meta.name = meta.generateName + generateSuffix();
@@ -119,7 +140,11 @@ export interface UpdateInput {
  * managed fields, writes conditionally on the current revision. Removing the last finalizer of
  * an object being deleted deletes it.
  */
-export async function updateObject(svc: RestServices, call: Call, input: UpdateInput): Promise<KubeObject> {
+export async function updateObject(
+  svc: RestServices,
+  call: Call,
+  input: UpdateInput,
+): Promise<KubeObject> {
   const { t } = call;
   const old = input.current.obj;
   let next = input.next;
@@ -127,10 +152,19 @@ export async function updateObject(svc: RestServices, call: Call, input: UpdateI
   const meta = metaOf(next);
   const oldMeta = old.metadata ?? {};
   if (meta.name !== undefined && meta.name !== oldMeta.name) {
-    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${String(oldMeta.name)})`);
+    throw badRequest(
+      `the name of the object (${String(meta.name)}) does not match the name on the URL (${
+        String(oldMeta.name)
+      })`,
+    );
   }
-  if (t.namespaced && meta.namespace !== undefined && meta.namespace !== "" && meta.namespace !== oldMeta.namespace) {
-    throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  if (
+    t.namespaced && meta.namespace !== undefined && meta.namespace !== "" &&
+    meta.namespace !== oldMeta.namespace
+  ) {
+    throw badRequest(
+      "the namespace of the provided object does not match the namespace sent on the request",
+    );
   }
   if (input.precondition && input.precondition !== String(oldMeta.resourceVersion)) {
     throw conflict(
@@ -148,7 +182,17 @@ export async function updateObject(svc: RestServices, call: Call, input: UpdateI
     else next.status = clone(old.status);
   }
   const nm = metaOf(next);
-  for (const f of ["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"]) {
+  for (
+    const f of [
+      "name",
+      "namespace",
+      "uid",
+      "creationTimestamp",
+      "deletionTimestamp",
+      "deletionGracePeriodSeconds",
+      "generation",
+    ]
+  ) {
     if (oldMeta[f] === undefined) delete nm[f];
     else nm[f] = oldMeta[f];
   }
@@ -158,15 +202,28 @@ export async function updateObject(svc: RestServices, call: Call, input: UpdateI
     const added = ((nm.finalizers as string[] | undefined) ?? []).filter((f) => !before.has(f));
     if (added.length) {
       throw invalid(t.kind, t.group, String(oldMeta.name), [
-        { type: "FieldValueForbidden", field: "metadata.finalizers", message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` },
+        {
+          type: "FieldValueForbidden",
+          field: "metadata.finalizers",
+          message:
+            `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${
+              JSON.stringify(added)
+            }`,
+        },
       ]);
     }
   }
   const now = svc.now();
   const dryRun = isDryRun(call);
   await t.hooks?.prepareUpdate?.(next, old, { now, dryRun });
-  admit(t, next, { fieldValidation: input.opts.fieldValidation, warnings: call.warnings, create: false });
-  if (tracksGeneration(t) && specChanged(t, old, next)) nm.generation = Number(oldMeta.generation ?? 0) + 1;
+  admit(t, next, {
+    fieldValidation: input.opts.fieldValidation,
+    warnings: call.warnings,
+    create: false,
+  });
+  if (tracksGeneration(t) && specChanged(t, old, next)) {
+    nm.generation = Number(oldMeta.generation ?? 0) + 1;
+  }
   nm.managedFields = input.opts.managedFields ??
     updateManagedFields({
       old,

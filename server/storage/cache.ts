@@ -77,7 +77,9 @@ export class WatchCache {
   /** Loads everything, then follows the datastore until the signal aborts. */
   async start(signal: AbortSignal): Promise<void> {
     const all = await this.#store.list("/registry/");
-    for (const kv of all.items) this.#set(new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision));
+    for (const kv of all.items) {
+      this.#set(new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision));
+    }
     this.#rev = all.revision;
     this.#ready = true;
     this.#log.info("watch cache loaded", { objects: all.items.length, rev: all.revision });
@@ -89,7 +91,9 @@ export class WatchCache {
   #follow(signal: AbortSignal) {
     this.#followDone = (async () => {
       try {
-        for await (const batch of this.#store.watch("/registry/", { afterRevision: this.#rev, signal })) {
+        for await (
+          const batch of this.#store.watch("/registry/", { afterRevision: this.#rev, signal })
+        ) {
           this.#apply(batch);
         }
       } catch (e) {
@@ -123,14 +127,28 @@ export class WatchCache {
       if (ev.type === "delete") {
         b.items.delete(ev.kv.key);
         b.sorted = undefined;
-        const entry = new Entry(ev.kv.key, decodeValue(ev.kv), ev.kv.modRevision, ev.kv.createRevision);
+        const entry = new Entry(
+          ev.kv.key,
+          decodeValue(ev.kv),
+          ev.kv.modRevision,
+          ev.kv.createRevision,
+        );
         const ce: CacheEvent = { type: "DELETED", entry, rev: ev.kv.modRevision };
         if (prev) ce.prev = prev;
         events.push(ce);
       } else {
-        const entry = new Entry(ev.kv.key, decodeValue(ev.kv), ev.kv.modRevision, ev.kv.createRevision);
+        const entry = new Entry(
+          ev.kv.key,
+          decodeValue(ev.kv),
+          ev.kv.modRevision,
+          ev.kv.createRevision,
+        );
         this.#set(entry);
-        const ce: CacheEvent = { type: ev.type === "create" ? "ADDED" : "MODIFIED", entry, rev: ev.kv.modRevision };
+        const ce: CacheEvent = {
+          type: ev.type === "create" ? "ADDED" : "MODIFIED",
+          entry,
+          rev: ev.kv.modRevision,
+        };
         if (prev) ce.prev = prev;
         events.push(ce);
       }

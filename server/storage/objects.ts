@@ -10,17 +10,32 @@ import {
   KeyExistsError,
   KeyNotFoundError,
 } from "../../datastore/types.ts";
-import { alreadyExists, ApiError, conflict, expired, internalError, notFound } from "../../api/status.ts";
+import {
+  alreadyExists,
+  ApiError,
+  conflict,
+  expired,
+  internalError,
+  notFound,
+} from "../../api/status.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
 import { decodeValue, type Entry, WatchCache } from "./cache.ts";
 
-export function objectKey(t: Pick<ResourceType, "storagePrefix" | "namespaced">, ns: string, name: string): string {
-  return t.namespaced ? `/registry/${t.storagePrefix}/${ns}/${name}` : `/registry/${t.storagePrefix}/${name}`;
+export function objectKey(
+  t: Pick<ResourceType, "storagePrefix" | "namespaced">,
+  ns: string,
+  name: string,
+): string {
+  return t.namespaced
+    ? `/registry/${t.storagePrefix}/${ns}/${name}`
+    : `/registry/${t.storagePrefix}/${name}`;
 }
 
 /** The key prefix of every object of a type, or of one namespace of it. */
 export function typePrefix(t: Pick<ResourceType, "storagePrefix" | "namespaced">, ns = ""): string {
-  return t.namespaced && ns ? `/registry/${t.storagePrefix}/${ns}/` : `/registry/${t.storagePrefix}/`;
+  return t.namespaced && ns
+    ? `/registry/${t.storagePrefix}/${ns}/`
+    : `/registry/${t.storagePrefix}/`;
 }
 
 function encode(obj: KubeObject): string {
@@ -41,10 +56,15 @@ export function storeError(e: unknown, ref: ObjectRef): ApiError {
   if (e instanceof KeyExistsError) return alreadyExists(ref);
   if (e instanceof KeyNotFoundError) return notFound(ref);
   if (e instanceof ConflictError) {
-    return conflict(ref, "the object has been modified; please apply your changes to the latest version and try again");
+    return conflict(
+      ref,
+      "the object has been modified; please apply your changes to the latest version and try again",
+    );
   }
   if (e instanceof CompactedError) {
-    return expired(`The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.`);
+    return expired(
+      `The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.`,
+    );
   }
   if (e instanceof ClosedError) return internalError("the server is shutting down", e);
   return internalError(e instanceof Error ? e.message : String(e), e);
@@ -68,7 +88,12 @@ export class ObjectStore {
     }
   }
 
-  async update(key: string, obj: KubeObject, expectedRev: number, ref: ObjectRef): Promise<KubeObject> {
+  async update(
+    key: string,
+    obj: KubeObject,
+    expectedRev: number,
+    ref: ObjectRef,
+  ): Promise<KubeObject> {
     try {
       const kv = await this.datastore.update(key, encode(obj), expectedRev);
       return decodeValue(kv);
