@@ -176,7 +176,11 @@ export function tooLarge(message: string): ApiError {
 }
 
 export function unsupportedMediaType(contentType: string): ApiError {
-  return new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format: ${contentType}`);
+  return new ApiError(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format: ${contentType}`,
+  );
 }
 
 export function tooManyRequests(message: string, retryAfterSeconds?: number): ApiError {
@@ -200,7 +204,13 @@ export function timeout(message: string): ApiError {
 
 /** A success `Status`, as returned by some deletes. */
 export function successStatus(details?: StatusDetails): Status {
-  const s: Status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 200 };
+  const s: Status = {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Success",
+    code: 200,
+  };
   if (details) s.details = details;
   return s;
 }
