@@ -20,6 +20,8 @@ export interface RunResult {
 }
 
 export interface ServerProcess {
+  /** Pid of the server process (the `deno run` child itself). */
+  pid: number;
   dataDir: string;
   kubeconfig: string;
   /** https://127.0.0.1:<port> */
@@ -45,9 +47,15 @@ export interface StartOptions {
   dataDir?: string;
   port?: number;
   extraArgs?: string[];
+  /** Extra environment variables for the server process. */
+  env?: Record<string, string>;
 }
 
-async function run(cmd: string, args: string[], opts: { stdin?: string; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+async function run(
+  cmd: string,
+  args: string[],
+  opts: { stdin?: string; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<RunResult> {
   const child = new Deno.Command(cmd, {
     args,
     stdin: opts.stdin !== undefined ? "piped" : "null",
@@ -99,7 +107,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     ],
     stdout: "null",
     stderr: "piped",
-    env: { KNO_CONFIG: "" },
+    env: { KNO_CONFIG: "", ...opts.env },
   }).spawn();
   let logText = "";
   const logDone = (async () => {
@@ -131,7 +139,15 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
   const token = cfg.users[0]!.user.token;
   const caPem = atob(cfg.clusters[0]!.cluster["certificate-authority-data"]);
   const client = Deno.createHttpClient({ caCerts: [caPem] });
-  const env = { HOME: helmHome, KUBECONFIG: kubeconfig, HELM_CACHE_HOME: join(helmHome, "cache"), HELM_CONFIG_HOME: join(helmHome, "config"), HELM_DATA_HOME: join(helmHome, "data"), PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" };
+  const env = {
+    HOME: helmHome,
+    KUBECONFIG: kubeconfig,
+    HELM_CACHE_HOME: join(helmHome, "cache"),
+    HELM_CONFIG_HOME: join(helmHome, "config"),
+    HELM_DATA_HOME: join(helmHome, "data"),
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+  };
+  let clientClosed = false;
   const stopWith = async (sig: Deno.Signal) => {
     if (!status) {
       try {
@@ -140,22 +156,34 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     }
     await exited;
     await logDone;
-    client.close();
+    // stop() and kill() may both be called (e.g. kill() in a test's finally): close once.
+    if (!clientClosed) {
+      clientClosed = true;
+      client.close();
+    }
     return status!.code;
   };
   const server: ServerProcess = {
+    pid: child.pid,
     dataDir,
     kubeconfig,
     url,
     token,
     caPem,
-    kubectl: (args, o = {}) => run(toolPath("kubectl"), ["--kubeconfig", kubeconfig, "--cache-dir", cacheDir, ...args], { env, ...o }),
+    kubectl: (args, o = {}) =>
+      run(toolPath("kubectl"), ["--kubeconfig", kubeconfig, "--cache-dir", cacheDir, ...args], {
+        env,
+        ...o,
+      }),
     async k(...args) {
       const r = await server.kubectl(args);
-      if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+      if (r.code !== 0) {
+        throw new Error(`kubectl ${args.join(" ")} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+      }
       return r.stdout;
     },
-    helm: (args, o = {}) => run(toolPath("helm"), ["--kubeconfig", kubeconfig, ...args], { env, ...o }),
+    helm: (args, o = {}) =>
+      run(toolPath("helm"), ["--kubeconfig", kubeconfig, ...args], { env, ...o }),
     api: (path, init = {}) => {
       const headers = new Headers(init.headers);
       if (!headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
@@ -166,4 +194,29 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     log: () => logText,
   };
   return server;
+}
+
+/**
+ * Polls `cond` until it returns a truthy value (which is returned) or `timeoutMs` passes (then
+ * throws, naming `what` and the last error `cond` threw, if any).
+ */
+export async function waitFor<T>(
+  cond: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await cond();
+      if (v) return v;
+    } catch (e: unknown) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
