@@ -17,7 +17,11 @@ export function parseFieldSelector(input: string): FieldRequirement[] {
     if (!s) continue;
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(s);
     if (!m) throw badRequest(`invalid selector: '${input}'; can't understand '${s}'`);
-    reqs.push({ field: m[1]!.trim(), op: m[2] === "!=" ? "!=" : "=", value: unescape(m[3]!.trim()) });
+    reqs.push({
+      field: m[1]!.trim(),
+      op: m[2] === "!=" ? "!=" : "=",
+      value: unescape(m[3]!.trim()),
+    });
   }
   return reqs;
 }

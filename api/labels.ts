@@ -38,7 +38,8 @@ function splitTopLevel(s: string): string[] {
   return parts;
 }
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 function bad(selector: string, why: string): ApiError {
@@ -69,7 +70,11 @@ function parseRequirement(s: string, selector: string): Requirement {
   const eq = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(s);
   if (eq) {
     const op = eq[2] === "!=" ? "!=" : "=";
-    return { key: checkKey(eq[1]!.trim(), selector), op, value: checkValue(eq[3]!.trim(), selector) };
+    return {
+      key: checkKey(eq[1]!.trim(), selector),
+      op,
+      value: checkValue(eq[3]!.trim(), selector),
+    };
   }
   if (/[=!<>()\s]/.test(s)) throw bad(selector, `found '${s}', expected: key, '!', 'in', 'notin'`);
   return { key: checkKey(s, selector), op: "exists" };

@@ -4,7 +4,8 @@ import { startServer } from "./harness.ts";
 Deno.test("kubectl sees the default namespaces and creates, lists and deletes one", async () => {
   const s = await startServer();
   try {
-    const names = (await s.k("get", "ns", "-o", "jsonpath={.items[*].metadata.name}")).split(" ").sort();
+    const names = (await s.k("get", "ns", "-o", "jsonpath={.items[*].metadata.name}")).split(" ")
+      .sort();
     assert.deepEqual(names, ["default", "kube-node-lease", "kube-public", "kube-system"]);
     assert.match(await s.k("create", "namespace", "team-a"), /namespace\/team-a created/);
     assert.match(await s.k("get", "ns", "team-a"), /team-a\s+Active/);

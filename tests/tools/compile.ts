@@ -29,18 +29,23 @@ if (denort) {
     Deno.exit(2);
   }
   if (/(^|\/)deno$/.test(denort)) {
-    console.error("compile: DENORT_BIN points at the deno CLI; it must be a denort runtime binary (the result would only start a REPL)");
+    console.error(
+      "compile: DENORT_BIN points at the deno CLI; it must be a denort runtime binary (the result would only start a REPL)",
+    );
     Deno.exit(2);
   }
 }
 const args = ["compile", "-A", "--target", target, "--output", output, "main.ts"];
-const res = await new Deno.Command(Deno.execPath(), { args, stdout: "inherit", stderr: "piped" }).output();
+const res = await new Deno.Command(Deno.execPath(), { args, stdout: "inherit", stderr: "piped" })
+  .output();
 if (res.code !== 0) {
   const err = new TextDecoder().decode(res.stderr);
   console.error(err);
   if (!denort && /denort|download|dl\.deno\.land|error sending request/i.test(err)) {
-    console.error("compile: could not download the denort runtime for " + target +
-      ". Build where dl.deno.land is reachable, or set DENORT_BIN to a local denort binary for this target.");
+    console.error(
+      "compile: could not download the denort runtime for " + target +
+        ". Build where dl.deno.land is reachable, or set DENORT_BIN to a local denort binary for this target.",
+    );
   }
   Deno.exit(res.code);
 }
