@@ -1,0 +1,298 @@
+/**
+ * A CustomResourceDefinition through kubectl: served at once, schema validation and pruning,
+ * explain, printer columns, scale and status subresources, a second served version, and removal.
+ */
+import assert from "node:assert/strict";
+import { type ServerProcess, startServer } from "./harness.ts";
+
+// deno-lint-ignore no-explicit-any
+type Obj = any;
+
+const CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources:
+      status: {}
+      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas, labelSelectorPath: .status.selector}
+    additionalPrinterColumns:
+    - {name: Size, type: string, jsonPath: .spec.size}
+    - {name: Replicas, type: integer, jsonPath: .spec.replicas}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            description: Desired state of the widget.
+            required: [size, color]
+            properties:
+              size: {type: string, enum: [small, medium, large], description: How big the widget is.}
+              color: {type: string, pattern: '^#[0-9a-f]{6}$'}
+              replicas: {type: integer, minimum: 0, maximum: 10}
+              owner:
+                type: object
+                properties:
+                  name: {type: string}
+                  email: {type: string}
+              extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
+          status:
+            type: object
+            properties:
+              replicas: {type: integer}
+              selector: {type: string}
+              phase: {type: string}
+  - name: v1beta1
+    served: true
+    storage: false
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+`;
+
+function widget(name: string, spec: string): string {
+  return `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
+}
+
+async function apply(s: ServerProcess, manifest: string, ...flags: string[]) {
+  return await s.kubectl(["apply", ...flags, "-f", "-"], { stdin: manifest });
+}
+
+async function getJson(s: ServerProcess, ...args: string[]): Promise<Obj> {
+  return JSON.parse(await s.k("get", ...args, "-o", "json"));
+}
+
+Deno.test("a CRD through kubectl: validation, pruning, explain, columns, subresources, versions and removal", async (t) => {
+  const s = await startServer();
+  try {
+    await t.step("the CRD is served at once and reports Established", async () => {
+      const crd = await apply(s, CRD);
+      assert.equal(crd.code, 0, crd.stderr);
+      // no wait before the first custom resource
+      const cr = await apply(
+        s,
+        widget(
+          "w1",
+          '{size: small, color: "#00ff00", replicas: 1, owner: {name: bob}, extra: {list: [1, 2], deep: {x: "z"}}}',
+        ),
+      );
+      assert.equal(cr.code, 0, cr.stderr);
+      assert.match(cr.stdout, /widget.example.com\/w1 created/);
+      const wait = await s.kubectl([
+        "wait",
+        "--for",
+        "condition=established",
+        "crd/widgets.example.com",
+        "--timeout=15s",
+      ]);
+      assert.equal(wait.code, 0, wait.stderr);
+      assert.match(wait.stdout, /condition met/);
+      const w1 = await getJson(s, "widget", "w1");
+      assert.deepEqual(
+        w1.spec.extra,
+        { list: [1, 2], deep: { x: "z" } },
+        "preserved subtree kept whole",
+      );
+      assert.equal(w1.metadata.generation, 1);
+      assert.ok(w1.metadata.uid);
+    });
+
+    await t.step("invalid custom resources are refused with 422 naming each field", async () => {
+      const bad = await apply(
+        s,
+        widget("bad", "{size: huge, color: green, replicas: 11, owner: {name: 5}}"),
+      );
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /The Widget "bad" is invalid/);
+      assert.match(
+        bad.stderr,
+        /spec\.size: Unsupported value: "huge": supported values: "small", "medium", "large"/,
+      );
+      assert.match(
+        bad.stderr,
+        /spec\.color: Invalid value: "green": spec\.color in body should match '\^#\[0-9a-f\]\{6\}\$'/,
+      );
+      assert.match(
+        bad.stderr,
+        /spec\.replicas: Invalid value: 11: spec\.replicas in body should be less than or equal to 10/,
+      );
+      assert.match(
+        bad.stderr,
+        /spec\.owner\.name: Invalid value: "integer": spec\.owner\.name in body must be of type string/,
+      );
+      const missing = await apply(s, widget("bad", "{size: small}"));
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /spec\.color: Required value/);
+
+      const res = await s.api("/apis/example.com/v1/namespaces/default/widgets", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          apiVersion: "example.com/v1",
+          kind: "Widget",
+          metadata: { name: "bad" },
+          spec: { size: "small", color: "#000000", replicas: -1 },
+        }),
+      });
+      const status = await res.json();
+      assert.equal(res.status, 422);
+      assert.equal(status.kind, "Status");
+      assert.equal(status.reason, "Invalid");
+      assert.equal(status.details.kind, "Widget");
+      assert.equal(status.details.group, "example.com");
+      assert.deepEqual(status.details.causes.map((c: Obj) => c.field), ["spec.replicas"]);
+      assert.equal((await s.kubectl(["get", "widget", "bad"])).code, 1);
+    });
+
+    await t.step(
+      "unknown fields fail strict apply and are pruned with --validate=false",
+      async () => {
+        const manifest = widget(
+          "w2",
+          '{size: medium, color: "#0000ff", bogus: 1, owner: {name: a, nick: b}}',
+        );
+        const strict = await apply(s, manifest);
+        assert.equal(strict.code, 1);
+        assert.match(strict.stderr, /BadRequest/);
+        assert.match(
+          strict.stderr,
+          /strict decoding error: unknown field "spec\.bogus", unknown field "spec\.owner\.nick"/,
+        );
+        assert.equal(
+          (await s.kubectl(["get", "widget", "w2"])).code,
+          1,
+          "strict failure stores nothing",
+        );
+
+        const lax = await apply(s, manifest, "--validate=false");
+        assert.equal(lax.code, 0, lax.stderr);
+        const w2 = await getJson(s, "widget", "w2");
+        assert.deepEqual(w2.spec, { size: "medium", color: "#0000ff", owner: { name: "a" } });
+      },
+    );
+
+    await t.step("kubectl explain shows the schema's fields", async () => {
+      const top = await s.k("explain", "widget");
+      assert.match(top, /^KIND:\s+Widget$/m);
+      assert.match(top, /^GROUP:\s+example\.com$/m);
+      assert.match(top, /^\s+spec\s+<Object>$/m);
+      assert.match(top, /^\s+status\s+<Object>$/m);
+      const spec = await s.k("explain", "widgets.spec");
+      assert.match(spec, /Desired state of the widget\./);
+      assert.match(spec, /^\s+color\s+<string> -required-$/m);
+      assert.match(spec, /^\s+size\s+<string> -required-$/m);
+      assert.match(spec, /^\s+replicas\s+<integer>$/m);
+      assert.match(spec, /^\s+owner\s+<Object>$/m);
+      const size = await s.k("explain", "wd.spec.size");
+      assert.match(size, /How big the widget is\./);
+      assert.match(size, /small/);
+    });
+
+    await t.step("kubectl get shows the printer columns and the short name works", async () => {
+      const lines = (await s.k("get", "widgets")).trim().split("\n");
+      assert.deepEqual(lines[0]!.split(/\s+/), ["NAME", "SIZE", "REPLICAS", "AGE"]);
+      assert.match(lines[1]!, /^w1\s+small\s+1\s+\d+s$/);
+      assert.match(lines[2]!, /^w2\s+medium\s+<none>\s+\d+s$/);
+      assert.equal(
+        (await s.k("get", "wd", "-o", "name")).trim(),
+        "widget.example.com/w1\nwidget.example.com/w2",
+      );
+    });
+
+    await t.step("kubectl scale and --subresource=status on the custom resource", async () => {
+      assert.match(
+        await s.k("scale", "widget", "w1", "--replicas=3"),
+        /widget.example.com\/w1 scaled/,
+      );
+      let w1 = await getJson(s, "widget", "w1");
+      assert.equal(w1.spec.replicas, 3);
+      assert.equal(w1.metadata.generation, 2);
+      const tooMany = await s.kubectl(["scale", "widget", "w1", "--replicas=11"]);
+      assert.equal(tooMany.code, 1, "scale is validated against the schema");
+
+      await s.k(
+        "patch",
+        "widget",
+        "w1",
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        '{"spec":{"size":"large"},"status":{"replicas":3,"selector":"app=w1","phase":"Ready"}}',
+      );
+      w1 = await getJson(s, "widget", "w1");
+      assert.equal(w1.spec.size, "small", "status writes ignore spec");
+      assert.deepEqual(w1.status, { replicas: 3, selector: "app=w1", phase: "Ready" });
+      assert.equal(w1.metadata.generation, 2, "status writes do not bump generation");
+      assert.equal(
+        (await getJson(s, "widget", "w1", "--subresource=status")).status.phase,
+        "Ready",
+      );
+      await s.k("patch", "widget", "w1", "--type=merge", "-p", '{"status":{"phase":"Lost"}}');
+      assert.equal(
+        (await getJson(s, "widget", "w1")).status.phase,
+        "Ready",
+        "main writes ignore status",
+      );
+
+      const res = await s.api("/apis/example.com/v1/namespaces/default/widgets/w1/scale");
+      const scale = await res.json();
+      assert.equal(scale.apiVersion, "autoscaling/v1");
+      assert.deepEqual(scale.spec, { replicas: 3 });
+      assert.deepEqual(scale.status, { replicas: 3, selector: "app=w1" });
+    });
+
+    await t.step("the v1beta1 version serves the same objects", async () => {
+      const beta = await getJson(s, "widgets.v1beta1.example.com", "w1");
+      assert.equal(beta.apiVersion, "example.com/v1beta1");
+      const v1 = await getJson(s, "widgets.v1.example.com", "w1");
+      assert.equal(v1.apiVersion, "example.com/v1");
+      assert.deepEqual(beta.spec, v1.spec);
+      assert.equal(beta.metadata.uid, v1.metadata.uid);
+      // written through v1beta1, read through v1
+      await s.k("label", "widgets.v1beta1.example.com", "w1", "via=beta");
+      assert.equal((await getJson(s, "widgets.v1.example.com", "w1")).metadata.labels.via, "beta");
+    });
+
+    await t.step(
+      "deleting the CRD removes its custom resources and the resource type",
+      async () => {
+        await s.k("delete", "crd", "widgets.example.com", "--timeout=30s");
+        const freshCache = await Deno.makeTempDir({ prefix: "kno-crd-cache-" });
+        try {
+          const gone = await s.kubectl(["--cache-dir", freshCache, "get", "widgets"]);
+          assert.equal(gone.code, 1);
+          assert.match(gone.stderr, /the server doesn't have a resource type "widgets"/);
+          const res = await s.api("/apis/example.com/v1/namespaces/default/widgets");
+          assert.equal(res.status, 404);
+          await res.body?.cancel();
+
+          // recreated, the type starts empty: the old objects were deleted with it
+          const again = await apply(s, CRD);
+          assert.equal(again.code, 0, again.stderr);
+          await s.k(
+            "wait",
+            "--for",
+            "condition=established",
+            "crd/widgets.example.com",
+            "--timeout=15s",
+          );
+          const list = await s.api("/apis/example.com/v1/widgets");
+          assert.equal(list.status, 200);
+          assert.deepEqual((await list.json()).items, []);
+        } finally {
+          await Deno.remove(freshCache, { recursive: true });
+        }
+      },
+    );
+  } finally {
+    assert.equal(await s.stop(), 0, s.log());
+  }
+});
