@@ -110,6 +110,11 @@ function jobDefaults(o: KubeObject) {
     };
     spec.selector = { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
   }
+  // Upstream: a Job without labels takes its pod template's labels.
+  const tlabels = obj(obj(obj(spec.template)?.metadata)?.labels);
+  if (!obj(meta.labels) || Object.keys(obj(meta.labels)!).length === 0) {
+    if (tlabels) meta.labels = { ...tlabels };
+  }
   defaultPodSpec(at(o, ["spec", "template", "spec"]));
 }
 

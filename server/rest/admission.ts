@@ -49,6 +49,19 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
   const schema = t.schema();
   if (schema) {
     const first = validateAgainstSchema(obj, schema, t.resolver, { nullIsAbsent: !t.custom });
+    if (!t.custom) {
+      // Built-ins are decoded into typed structs upstream: a value of the wrong JSON type is a
+      // decode error (400), not a validation error (422).
+      const typeError = first.causes.find((c) => c.type === "FieldValueTypeInvalid");
+      if (typeError) {
+        throw badRequest(
+          `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${
+            typeError.field ?? ""
+          }: ${typeError.message ?? ""}`,
+          [typeError],
+        );
+      }
+    }
     const unknown = first.unknownFields;
     if (unknown.length) {
       if (opts.fieldValidation === "Strict") {

@@ -73,7 +73,12 @@ export async function decodeBody(
 ): Promise<DecodedBody> {
   const type = mediaType(req) || "application/json";
   const format = FORMATS[type];
-  if (!format || !allowed.includes(format)) throw unsupportedMediaType(type);
+  if (!format || !allowed.includes(format)) {
+    // Drain (bounded) before answering: an HTTP/2 client whose body is still unsent otherwise
+    // sees the stream reset instead of our Status.
+    await readBytes(req).catch(() => {});
+    throw unsupportedMediaType(type);
+  }
   const bytes = await readBytes(req);
   if (bytes.byteLength === 0) throw badRequest("the request body is empty");
   return { format, value: await decodeBytes(bytes, format, resolver) };

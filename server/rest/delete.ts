@@ -13,6 +13,8 @@ import { getObject, listPage, parseFilter, respondJson, viewObject } from "./rea
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
+  /** `dryRun: ["All"]` in the body (kubectl sends it there) or the query. */
+  dryRun?: boolean;
   propagationPolicy?: string;
   preconditions?: { uid?: string; resourceVersion?: string };
 }
@@ -37,6 +39,12 @@ export async function readDeleteOptions(call: Call): Promise<DeleteOptions> {
     if (typeof body.propagationPolicy === "string") opts.propagationPolicy = body.propagationPolicy;
     if (body.preconditions && typeof body.preconditions === "object") {
       opts.preconditions = body.preconditions as DeleteOptions["preconditions"] & object;
+    }
+    if (body.dryRun !== undefined && body.dryRun !== null) {
+      if (!Array.isArray(body.dryRun) || body.dryRun.some((v) => v !== "All")) {
+        throw badRequest(`dryRun must be ["All"], not ${JSON.stringify(body.dryRun)}`);
+      }
+      opts.dryRun = body.dryRun.length > 0;
     }
   }
   const g = call.query.int("gracePeriodSeconds");
@@ -87,7 +95,7 @@ export async function deleteEntry(
       }`,
     );
   }
-  const dryRun = isDryRun(call);
+  const dryRun = isDryRun(call) || opts.dryRun === true;
   const now = svc.now();
   const finalizers = pendingFinalizers(t, entry.obj);
   const boundPod = t.group === "" && t.kind === "Pod" &&
