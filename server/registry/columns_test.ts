@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { at, builtinColumns, humanDuration, since } from "./columns.ts";
+import type { KubeObject } from "./types.ts";
+
+const S = 1000;
+const M = 60 * S;
+const H = 60 * M;
+const D = 24 * H;
+
+Deno.test("humanDuration matches upstream's HumanDuration", () => {
+  const table: [number, string][] = [
+    [-3 * S, "<invalid>"],
+    [-1500, "0s"], // upstream truncates toward zero: up to 2 s of clock skew reads as now
+    [-1 * S, "0s"],
+    [0, "0s"],
+    [999, "0s"],
+    [5 * S, "5s"],
+    [119 * S, "119s"],
+    [120 * S, "2m"],
+    [200 * S, "3m20s"],
+    [9 * M + 59 * S, "9m59s"],
+    [10 * M, "10m"],
+    [10 * M + 30 * S, "10m"],
+    [179 * M, "179m"],
+    [3 * H, "3h"],
+    [3 * H + 30 * M, "3h30m"],
+    [7 * H + 59 * M, "7h59m"],
+    [8 * H, "8h"],
+    [47 * H + 59 * M, "47h"],
+    [48 * H, "2d"],
+    [50 * H, "2d2h"],
+    [7 * D + 23 * H, "7d23h"],
+    [8 * D, "8d"],
+    [729 * D, "729d"],
+    [730 * D, "2y"],
+    [800 * D, "2y70d"],
+    [8 * 365 * D - D, "7y364d"],
+    [8 * 365 * D, "8y"],
+    [3650 * D + 100 * D, "10y"],
+  ];
+  for (const [ms, want] of table) assert.equal(humanDuration(ms), want, `${ms} ms`);
+});
+
+Deno.test("since formats the age of a timestamp and tolerates junk", () => {
+  const now = new Date("2026-01-01T01:00:00Z");
+  assert.equal(since("2026-01-01T00:56:40Z", now), "3m20s");
+  assert.equal(since(undefined, now), "<unknown>");
+  assert.equal(since(42, now), "<unknown>");
+});
+
+Deno.test("at reads dotted paths and stops at non-objects", () => {
+  const o = { spec: { replicas: 2, template: null }, list: [1] };
+  assert.equal(at(o, "spec.replicas"), 2);
+  assert.equal(at(o, "spec.template.spec"), undefined);
+  assert.equal(at(o, "spec.replicas.x"), undefined);
+  assert.equal(at(o, "nothing.here"), undefined);
+});
+
+function cells(key: string, obj: KubeObject, now = new Date("2026-01-01T00:00:00Z")) {
+  const cols = builtinColumns[key]!;
+  return Object.fromEntries(cols.map((c) => [c.name, c.cell(obj, now)]));
+}
+
+Deno.test("pod columns show readiness, the most telling status and restarts", () => {
+  const pod = {
+    metadata: { name: "p", creationTimestamp: "2025-12-31T23:00:00Z" },
+    spec: { containers: [{ name: "a" }, { name: "b" }], nodeName: "n1" },
+    status: {
+      phase: "Running",
+      podIP: "10.42.0.5",
+      containerStatuses: [
+        { name: "a", ready: true, restartCount: 1, state: { running: {} } },
+        {
+          name: "b",
+          ready: false,
+          restartCount: 4,
+          state: { waiting: { reason: "CrashLoopBackOff" } },
+        },
+      ],
+    },
+  };
+  const c = cells("/Pod", pod);
+  assert.equal(c.Ready, "1/2");
+  assert.equal(c.Status, "CrashLoopBackOff");
+  assert.equal(c.Restarts, "5");
+  assert.equal(c.Age, "60m");
+  assert.equal(c.IP, "10.42.0.5");
+  assert.equal(c.Node, "n1");
+  const terminating = cells("/Pod", {
+    ...pod,
+    metadata: { ...pod.metadata, deletionTimestamp: "2026-01-01T00:00:00Z" },
+  });
+  assert.equal(terminating.Status, "Terminating");
+  assert.equal(cells("/Pod", { metadata: {}, spec: {} }).Status, "Unknown");
+});
+
+Deno.test("service columns show type, addresses and ports", () => {
+  const lb = cells("/Service", {
+    metadata: {},
+    spec: {
+      type: "LoadBalancer",
+      clusterIP: "10.43.0.20",
+      ports: [{ port: 80, nodePort: 30080, protocol: "TCP" }, { port: 53, protocol: "UDP" }],
+      selector: { app: "web" },
+    },
+  });
+  assert.equal(lb.Type, "LoadBalancer");
+  assert.equal(lb["Cluster-IP"], "10.43.0.20");
+  assert.equal(lb["External-IP"], "<pending>");
+  assert.equal(lb["Port(s)"], "80:30080/TCP,53/UDP");
+  assert.equal(lb.Selector, "app=web");
+  const ext = cells("/Service", {
+    metadata: {},
+    spec: { type: "ExternalName", externalName: "db.example.com" },
+  });
+  assert.equal(ext["External-IP"], "db.example.com");
+  assert.equal(ext["Port(s)"], "<none>");
+});

@@ -1,0 +1,250 @@
+import assert from "node:assert/strict";
+import { configMap, deployment, type Json, metaOf, pod, startTestApi } from "../testing_helper.ts";
+
+const NS = "/api/v1/namespaces/default";
+
+Deno.test("create sets uid, creationTimestamp and generation 1 for kinds with a spec only", async () => {
+  const clock = new Date("2026-03-04T05:06:07.891Z");
+  const t = await startTestApi({ now: () => clock });
+  try {
+    const d = await t.post("/apis/apps/v1/namespaces/default/deployments", deployment("web"));
+    assert.equal(d.status, 201, d.text);
+    const dm = metaOf(d.body);
+    assert.match(String(dm.uid), /^[0-9a-f-]{36}$/);
+    assert.equal(dm.creationTimestamp, "2026-03-04T05:06:07Z");
+    assert.equal(dm.generation, 1);
+    assert.equal(dm.namespace, "default");
+    const spec = d.body.spec as Json;
+    assert.deepEqual(spec.strategy, {
+      type: "RollingUpdate",
+      rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" },
+    });
+    assert.equal(spec.revisionHistoryLimit, 10);
+    assert.equal(spec.progressDeadlineSeconds, 600);
+
+    const c = await t.post(`${NS}/configmaps`, configMap("cfg"));
+    assert.equal(c.status, 201);
+    assert.equal(metaOf(c.body).generation, undefined);
+    const again = await t.post(`${NS}/configmaps`, configMap("cfg"));
+    assert.equal(again.status, 409);
+    assert.equal(again.body.reason, "AlreadyExists");
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("generateName makes a unique name from the prefix", async () => {
+  const t = await startTestApi();
+  try {
+    const body = { metadata: { generateName: "job-" }, data: {} };
+    const a = await t.post(`${NS}/configmaps`, body);
+    const b = await t.post(`${NS}/configmaps`, body);
+    assert.equal(a.status, 201, a.text);
+    const na = String(metaOf(a.body).name);
+    const nb = String(metaOf(b.body).name);
+    assert.match(na, /^job-[a-z0-9]{5}$/);
+    assert.notEqual(na, nb);
+    assert.equal(metaOf(a.body).generateName, "job-");
+    assert.equal((await t.get(`${NS}/configmaps/${na}`)).status, 200);
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("dryRun=All answers like a create but stores nothing", async () => {
+  const t = await startTestApi();
+  try {
+    const before = t.store.currentRevision();
+    const r = await t.post(`${NS}/configmaps?dryRun=All`, configMap("ghost", { a: "b" }));
+    assert.equal(r.status, 201, r.text);
+    assert.equal(metaOf(r.body).name, "ghost");
+    assert.ok(metaOf(r.body).uid);
+    assert.equal(t.store.currentRevision(), before);
+    assert.equal((await t.get(`${NS}/configmaps/ghost`)).status, 404);
+    const svc = await t.post(`${NS}/services?dryRun=All`, {
+      metadata: { name: "dry" },
+      spec: { ports: [{ port: 80 }] },
+    });
+    assert.equal(svc.status, 201, svc.text);
+    assert.equal(t.store.currentRevision(), before);
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("create is refused in a missing namespace and for bad bodies", async () => {
+  const t = await startTestApi();
+  try {
+    const missing = await t.post("/api/v1/namespaces/nope/configmaps", configMap("x"));
+    assert.equal(missing.status, 404, missing.text);
+    assert.equal(missing.body.reason, "NotFound");
+    assert.match(String(missing.body.message), /namespaces "nope" not found/);
+
+    const badName = await t.post(`${NS}/configmaps`, configMap("Bad_Name"));
+    assert.equal(badName.status, 422, badName.text);
+    assert.equal(badName.body.reason, "Invalid");
+    const causes = (badName.body.details as Json).causes as Json[];
+    assert.ok(causes.some((c) => c.field === "metadata.name"));
+
+    const wrongKind = await t.post(`${NS}/configmaps`, { ...configMap("x"), kind: "Secret" });
+    assert.equal(wrongKind.status, 400);
+    const wrongNs = await t.post(`${NS}/configmaps`, {
+      ...configMap("x"),
+      metadata: { name: "x", namespace: "other" },
+    });
+    assert.equal(wrongNs.status, 400);
+    const withRv = await t.post(`${NS}/configmaps`, {
+      ...configMap("x"),
+      metadata: { name: "x", resourceVersion: "5" },
+    });
+    assert.equal(withRv.status, 400);
+    const notJson = await t.post(`${NS}/configmaps`, "{not json");
+    assert.equal(notJson.status, 400);
+    assert.equal((await t.get(`${NS}/configmaps/x`)).status, 404);
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("Secret stringData is folded into base64 data", async () => {
+  const t = await startTestApi();
+  try {
+    const r = await t.post(`${NS}/secrets`, {
+      metadata: { name: "s" },
+      data: { kept: btoa("old"), both: btoa("from-data") },
+      stringData: { plain: "héllo", both: "from-stringData" },
+    });
+    assert.equal(r.status, 201, r.text);
+    const got = (await t.get(`${NS}/secrets/s`)).body;
+    assert.equal(got.stringData, undefined);
+    const data = got.data as Record<string, string>;
+    assert.equal(data.kept, btoa("old"));
+    assert.equal(data.both, btoa("from-stringData"));
+    const bytes = Uint8Array.from(atob(data.plain!), (ch) => ch.charCodeAt(0));
+    assert.equal(new TextDecoder().decode(bytes), "héllo");
+    assert.equal(got.type, "Opaque");
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("a Service gets a ClusterIP from the service CIDR, and a taken one is refused", async () => {
+  const t = await startTestApi();
+  try {
+    const r = await t.post(`${NS}/services`, {
+      metadata: { name: "web" },
+      spec: { selector: { app: "web" }, ports: [{ port: 80 }] },
+    });
+    assert.equal(r.status, 201, r.text);
+    const spec = r.body.spec as Json;
+    const ip = String(spec.clusterIP);
+    assert.match(ip, /^10\.43\.\d+\.\d+$/);
+    assert.deepEqual(spec.clusterIPs, [ip]);
+    assert.equal(spec.type, "ClusterIP");
+    assert.deepEqual(spec.ipFamilies, ["IPv4"]);
+    assert.equal(((spec.ports as Json[])[0]!).targetPort, 80);
+    const kube = (await t.get(`${NS}/services/kubernetes`)).body.spec as Json;
+    assert.equal(kube.clusterIP, "10.43.0.1");
+
+    const taken = await t.post(`${NS}/services`, {
+      metadata: { name: "dup" },
+      spec: { clusterIP: ip, ports: [{ port: 80 }] },
+    });
+    assert.equal(taken.status, 422, taken.text);
+    assert.equal(taken.body.reason, "Invalid");
+    const outside = await t.post(`${NS}/services`, {
+      metadata: { name: "far" },
+      spec: { clusterIP: "192.168.1.1", ports: [{ port: 80 }] },
+    });
+    assert.equal(outside.status, 422, outside.text);
+    const headless = await t.post(`${NS}/services`, {
+      metadata: { name: "headless" },
+      spec: { clusterIP: "None", ports: [{ port: 80 }] },
+    });
+    assert.equal(headless.status, 201, headless.text);
+    assert.equal((headless.body.spec as Json).clusterIP, "None");
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("a Pod gets status.phase Pending, its QoS class and the spec defaults", async () => {
+  const t = await startTestApi();
+  try {
+    const r = await t.post(`${NS}/pods`, pod("p"));
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.body.status, { phase: "Pending", qosClass: "BestEffort" });
+    const spec = r.body.spec as Json;
+    assert.equal(spec.restartPolicy, "Always");
+    assert.equal(spec.dnsPolicy, "ClusterFirst");
+    assert.equal(spec.terminationGracePeriodSeconds, 30);
+    assert.equal(spec.schedulerName, "default-scheduler");
+    assert.equal(spec.serviceAccountName, "default");
+    const c = (spec.containers as Json[])[0]!;
+    assert.equal(c.imagePullPolicy, "IfNotPresent");
+    assert.equal(c.terminationMessagePath, "/dev/termination-log");
+
+    const guaranteed = await t.post(
+      `${NS}/pods`,
+      pod("g", {
+        spec: {
+          containers: [{
+            name: "c",
+            image: "nginx",
+            resources: { limits: { cpu: "1", memory: "1Gi" } },
+          }],
+        },
+      }),
+    );
+    assert.equal(guaranteed.status, 201, guaranteed.text);
+    assert.equal((guaranteed.body.status as Json).qosClass, "Guaranteed");
+    assert.equal(
+      ((guaranteed.body.spec as Json).containers as Json[])[0]!.imagePullPolicy,
+      "Always",
+    );
+    const burstable = await t.post(
+      `${NS}/pods`,
+      pod("b", {
+        spec: {
+          containers: [{ name: "c", image: "nginx:1", resources: { requests: { cpu: "100m" } } }],
+        },
+      }),
+    );
+    assert.equal((burstable.body.status as Json).qosClass, "Burstable");
+    // The client's status is ignored on create.
+    const withStatus = await t.post(`${NS}/pods`, { ...pod("s"), status: { phase: "Running" } });
+    assert.equal((withStatus.body.status as Json).phase, "Pending");
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("a Job gets its selector, template labels and completion defaults", async () => {
+  const t = await startTestApi();
+  try {
+    const r = await t.post("/apis/batch/v1/namespaces/default/jobs", {
+      metadata: { name: "once" },
+      spec: {
+        template: {
+          spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36" }] },
+        },
+      },
+    });
+    assert.equal(r.status, 201, r.text);
+    const uid = String(metaOf(r.body).uid);
+    const spec = r.body.spec as Json;
+    assert.deepEqual(spec.selector, {
+      matchLabels: { "batch.kubernetes.io/controller-uid": uid },
+    });
+    const labels = metaOf(spec.template as Json).labels as Json;
+    assert.equal(labels["batch.kubernetes.io/controller-uid"], uid);
+    assert.equal(labels["batch.kubernetes.io/job-name"], "once");
+    assert.equal(labels["job-name"], "once");
+    assert.equal(labels["controller-uid"], uid);
+    assert.equal(spec.completions, 1);
+    assert.equal(spec.parallelism, 1);
+    assert.equal(spec.backoffLimit, 6);
+  } finally {
+    await t.stop();
+  }
+});
