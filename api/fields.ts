@@ -12,7 +12,8 @@ export interface FieldRequirement {
 
 export function parseFieldSelector(input: string): FieldRequirement[] {
   const reqs: FieldRequirement[] = [];
-  for (const raw of input.split(",")) {
+  // Split on commas that are not escaped with a backslash.
+  for (const raw of input.split(/(?<!\\),/)) {
     const s = raw.trim();
     if (!s) continue;
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(s);

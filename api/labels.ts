@@ -6,6 +6,7 @@ import { type ApiError, badRequest } from "./status.ts";
 
 export type Requirement =
   | { key: string; op: "=" | "!="; value: string }
+  | { key: string; op: "gt" | "lt"; value: number }
   | { key: string; op: "in" | "notin"; values: string[] }
   | { key: string; op: "exists" | "!" };
 
@@ -67,6 +68,18 @@ function parseRequirement(s: string, selector: string): Requirement {
     const values = set[3]!.split(",").map((v) => checkValue(v.trim(), selector));
     return { key: checkKey(set[1]!, selector), op: set[2] as "in" | "notin", values };
   }
+  const cmp = /^([^<>=!]+?)\s*([<>])\s*(.*)$/.exec(s);
+  if (cmp) {
+    const v = cmp[3]!.trim();
+    if (!/^-?\d+$/.test(v)) {
+      throw bad(selector, `for 'Gt', 'Lt' operators, the value must be an integer`);
+    }
+    return {
+      key: checkKey(cmp[1]!.trim(), selector),
+      op: cmp[2] === ">" ? "gt" : "lt",
+      value: Number(v),
+    };
+  }
   const eq = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(s);
   if (eq) {
     const op = eq[2] === "!=" ? "!=" : "=";
@@ -88,7 +101,9 @@ export function fromLabelSelectorObject(sel: unknown): Requirement[] {
     matchLabels?: Record<string, string>;
     matchExpressions?: { key: string; operator: string; values?: string[] }[];
   };
-  for (const [key, value] of Object.entries(matchLabels ?? {})) reqs.push({ key, op: "=", value });
+  for (const key of Object.keys(matchLabels ?? {}).sort()) {
+    reqs.push({ key, op: "=", value: matchLabels![key]! });
+  }
   for (const e of matchExpressions ?? []) {
     switch (e.operator) {
       case "In":
@@ -112,8 +127,16 @@ export function fromLabelSelectorObject(sel: unknown): Requirement[] {
 
 /** The string form of a selector object (what `status.selector` of a Scale carries). */
 export function labelSelectorString(sel: unknown): string {
-  return fromLabelSelectorObject(sel).map((r) => {
+  const reqs = fromLabelSelectorObject(sel).sort((
+    a,
+    b,
+  ) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return reqs.map((r) => {
     switch (r.op) {
+      case "gt":
+        return `${r.key}>${r.value}`;
+      case "lt":
+        return `${r.key}<${r.value}`;
       case "=":
       case "!=":
         return `${r.key}${r.op}${r.value}`;
@@ -149,6 +172,13 @@ export function matchesLabels(reqs: Requirement[], labels: Labels): boolean {
       case "exists":
         if (!has) return false;
         break;
+      case "gt":
+      case "lt": {
+        if (!has || !/^-?\d+$/.test(v!)) return false;
+        const n = Number(v);
+        if (r.op === "gt" ? !(n > r.value) : !(n < r.value)) return false;
+        break;
+      }
       case "!":
         if (has) return false;
         break;

@@ -25,6 +25,8 @@ type Condition = {
 export class CrdController {
   #log: Logger;
   #queue: Promise<void> = Promise.resolve();
+  #retries = new Map<string, ReturnType<typeof setTimeout>>();
+  #signal: AbortSignal | undefined;
 
   constructor(
     private registry: Registry,
@@ -43,6 +45,7 @@ export class CrdController {
 
   /** Serves every stored CRD at once (before the API opens), then follows changes. */
   start(signal: AbortSignal): Promise<void> {
+    this.#signal = signal;
     const prefix = typePrefix(this.#type);
     for (const e of this.cache.list(prefix)) this.#serve(e.obj);
     const unsubscribe = this.cache.subscribe(prefix, this.cache.rev, (events) => {
@@ -55,6 +58,8 @@ export class CrdController {
     return new Promise((resolve) => {
       signal.addEventListener("abort", () => {
         unsubscribe();
+        for (const t of this.#retries.values()) clearTimeout(t);
+        this.#retries.clear();
         this.#queue.then(resolve);
       }, { once: true });
     });
@@ -74,6 +79,7 @@ export class CrdController {
   }
 
   #enqueue(key: string) {
+    if (this.#signal?.aborted) return;
     this.#queue = this.#queue.then(() => this.#reconcile(key)).catch((e) => {
       this.#log.warn("reconcile failed", { object: key, error: String(e) });
     });
@@ -144,7 +150,15 @@ export class CrdController {
       }
       if (this.cache.list(typePrefix(t)).length) {
         // Custom resources with finalizers of their own: retry when they change.
-        setTimeout(() => this.#enqueue(entry.key), 1000);
+        if (!this.#retries.has(entry.key) && !this.#signal?.aborted) {
+          this.#retries.set(
+            entry.key,
+            setTimeout(() => {
+              this.#retries.delete(entry.key);
+              this.#enqueue(entry.key);
+            }, 1000),
+          );
+        }
         return;
       }
     }

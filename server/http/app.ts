@@ -10,7 +10,15 @@ import type { UserInfo } from "../registry/types.ts";
 import type { RestServices } from "../rest/context.ts";
 import { handleResourceRequest, notFoundPlain } from "../rest/dispatch.ts";
 import { respondJson } from "../rest/read.ts";
-import { apiGroup, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
+import {
+  AGGREGATED_CONTENT_TYPE,
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregated,
+} from "./discovery.ts";
 import type { OpenApiCache } from "./openapi.ts";
 import { type Metrics, renderMetrics } from "./metrics.ts";
 
@@ -98,8 +106,19 @@ export function createApp(opts: AppOptions): Hono<Env> {
       }),
   );
 
-  app.get("/api", () => respondJson(apiVersions(opts.serverAddress)));
-  app.get("/apis", () => respondJson(apiGroupList(svc.registry)));
+  const aggregated = (core: boolean) =>
+    new Response(JSON.stringify(aggregatedDiscovery(svc.registry, core)), {
+      headers: { "content-type": AGGREGATED_CONTENT_TYPE, vary: "Accept" },
+    });
+  app.get(
+    "/api",
+    (c) =>
+      wantsAggregated(c.req.raw) ? aggregated(true) : respondJson(apiVersions(opts.serverAddress)),
+  );
+  app.get(
+    "/apis",
+    (c) => wantsAggregated(c.req.raw) ? aggregated(false) : respondJson(apiGroupList(svc.registry)),
+  );
   app.get("/api/:version{[^/]+}", (c) => {
     const doc = apiResourceList(svc.registry, "", c.req.param("version"));
     if (!doc) throw notFoundPlain();

@@ -67,3 +67,56 @@ export function apiResourceList(registry: Registry, group: string, version: stri
     resources: rows.flatMap(resourceEntries),
   };
 }
+
+/** The client accepts aggregated discovery (`apidiscovery.k8s.io/v2` APIGroupDiscoveryList). */
+export function wantsAggregated(req: Request): boolean {
+  const accept = req.headers.get("accept") ?? "";
+  return accept.split(",").some((part) => {
+    const p = part.split(";").map((s) => s.trim());
+    return p.includes("g=apidiscovery.k8s.io") && p.includes("v=v2") &&
+      p.includes("as=APIGroupDiscoveryList");
+  });
+}
+
+export const AGGREGATED_CONTENT_TYPE =
+  "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+function discoveryResource(t: ResourceType): Record<string, unknown> {
+  const r: Record<string, unknown> = {
+    resource: t.resource,
+    responseKind: { group: t.group, version: t.version, kind: t.kind },
+    scope: t.namespaced ? "Namespaced" : "Cluster",
+    singularResource: t.singular,
+    verbs: [...t.verbs].sort(),
+  };
+  if (t.shortNames.length) r.shortNames = t.shortNames;
+  if (t.categories.length) r.categories = t.categories;
+  if (t.subresources.length) {
+    r.subresources = t.subresources.map((sub) => ({
+      subresource: sub,
+      responseKind: sub === "scale"
+        ? { group: "autoscaling", version: "v1", kind: "Scale" }
+        : { group: t.group, version: t.version, kind: t.kind },
+      verbs: ["get", "patch", "update"],
+    }));
+  }
+  return r;
+}
+
+/** `/api` (core only) or `/apis` (every other group) as one aggregated document. */
+export function aggregatedDiscovery(registry: Registry, core: boolean) {
+  const items = registry.groups().filter((g) => (g.name === "") === core).map((g) => ({
+    metadata: { name: g.name, creationTimestamp: null },
+    versions: g.versions.map((v) => ({
+      version: v,
+      resources: registry.groupVersion(g.name, v).map(discoveryResource),
+      freshness: "Current",
+    })),
+  }));
+  return {
+    kind: "APIGroupDiscoveryList",
+    apiVersion: "apidiscovery.k8s.io/v2",
+    metadata: {},
+    items,
+  };
+}

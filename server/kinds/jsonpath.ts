@@ -5,9 +5,11 @@
 
 type Step = { key: string } | { index: number } | { filter: { path: string[]; value: string } };
 
-function parse(path: string): Step[] {
+/** The steps of a path, or undefined when it is outside the supported subset. */
+function parse(path: string): Step[] | undefined {
   const steps: Step[] = [];
   let s = path.trim().replace(/^\{|\}$/g, "").replace(/^\$/, "");
+  if (!s.startsWith(".") && !s.startsWith("[")) return undefined;
   while (s.length) {
     let m: RegExpExecArray | null;
     if ((m = /^\.([^.[\]]+)/.exec(s))) steps.push({ key: m[1]! });
@@ -15,7 +17,7 @@ function parse(path: string): Step[] {
     else if ((m = /^\[['"]([^'"]+)['"]\]/.exec(s))) steps.push({ key: m[1]! });
     else if ((m = /^\[\?\(@\.([\w.]+)\s*==\s*["']([^"']*)["']\)\]/.exec(s))) {
       steps.push({ filter: { path: m[1]!.split("."), value: m[2]! } });
-    } else return [];
+    } else return undefined;
     s = s.slice(m[0].length);
   }
   return steps;
@@ -30,8 +32,10 @@ function get(o: unknown, path: string[]): unknown {
 }
 
 export function evalJsonPath(obj: unknown, path: string): unknown {
+  const steps = parse(path);
+  if (!steps) return undefined;
   let cur: unknown = obj;
-  for (const step of parse(path)) {
+  for (const step of steps) {
     if (cur === undefined || cur === null) return undefined;
     if ("key" in step) {
       cur = typeof cur === "object" ? (cur as Record<string, unknown>)[step.key] : undefined;

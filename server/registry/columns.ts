@@ -28,7 +28,7 @@ function num(v: unknown): number {
 
 /** Upstream's human-readable duration (5s, 3m20s, 2d3h, 4y20d). */
 export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
+  const seconds = Math.trunc(ms / 1000);
   if (seconds < -1) return "<invalid>";
   if (seconds < 0) return "0s";
   if (seconds < 120) return `${seconds}s`;

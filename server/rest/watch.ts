@@ -115,7 +115,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
       if (markEnd) bookmark(fromRev, true);
     } else fromRev = Number(rvParam);
     lastRev = fromRev;
-    unsubscribe = svc.cache.subscribe(prefix, fromRev, onEvents);
+    unsubscribe = svc.cache.subscribe(prefix, fromRev, onEvents, close);
     if (bookmarks) {
       bookmarkTimer = setInterval(
         () => bookmark(Math.max(lastRev, svc.cache.rev)),

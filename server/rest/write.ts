@@ -2,7 +2,14 @@
  * The write path shared by create, update, patch and apply: metadata semantics, admission,
  * managed fields, then one conditional datastore write.
  */
-import { badRequest, conflict, forbidden, invalid, notFound } from "../../api/status.ts";
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  methodNotAllowed,
+  notFound,
+} from "../../api/status.ts";
 import { updateManagedFields } from "../../api/apply/mod.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
 import { objectKey } from "../storage/objects.ts";
@@ -106,6 +113,14 @@ export async function createObject(
   if (tracksGeneration(t)) meta.generation = 1;
   if (t.hasStatus && t.kind !== "Node") delete obj.status;
   const dryRun = isDryRun(call);
+  if (t.custom) {
+    const crd = await svc.store.get(
+      `/registry/apiextensions.k8s.io/customresourcedefinitions/${t.resource}.${t.group}`,
+    );
+    if (!crd || crd.obj.metadata?.deletionTimestamp) {
+      throw methodNotAllowed("create not allowed while custom resource definition is terminating");
+    }
+  }
   await t.hooks?.prepareCreate?.(obj, { now, dryRun });
   if (t.namespaced) await checkNamespace(svc, ns);
   admit(t, obj, { fieldValidation: opts.fieldValidation, warnings: call.warnings, create: true });

@@ -3,9 +3,15 @@
  * with a window of recent events. Lists, gets and watches are served from here; only continue
  * pages and exact-revision reads go to the datastore.
  */
-import type { Datastore, KeyValue, WatchEvent } from "../../datastore/types.ts";
+import {
+  ClosedError,
+  CompactedError,
+  type Datastore,
+  type KeyValue,
+  type WatchEvent,
+} from "../../datastore/types.ts";
 import type { Logger } from "../../api/log.ts";
-import { expired } from "../../api/status.ts";
+import { expired, internalError } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
 
 /** One immutable object version. Never mutate `obj`: clone before changing it. */
@@ -48,6 +54,13 @@ export function typePrefixOf(key: string): string {
 
 type Listener = (events: CacheEvent[]) => void;
 
+interface Subscription {
+  prefix: string;
+  fn: Listener;
+  /** The cache stopped or lost history: the subscriber must end (its client re-lists). */
+  onClose?: () => void;
+}
+
 interface Bucket {
   items: Map<string, Entry>;
   sorted: string[] | undefined;
@@ -61,8 +74,9 @@ export class WatchCache {
   #window: CacheEvent[] = [];
   #windowSize: number;
   #waiters: { rev: number; resolve: () => void }[] = [];
-  #listeners = new Set<{ prefix: string; fn: Listener }>();
+  #listeners = new Set<Subscription>();
   #ready = false;
+  #stopped = false;
 
   constructor(store: Datastore, logger: Logger, options: { windowSize?: number } = {}) {
     this.#store = store;
@@ -90,16 +104,40 @@ export class WatchCache {
 
   #follow(signal: AbortSignal) {
     this.#followDone = (async () => {
-      try {
-        for await (
-          const batch of this.#store.watch("/registry/", { afterRevision: this.#rev, signal })
-        ) {
-          this.#apply(batch);
+      while (!signal.aborted) {
+        try {
+          for await (
+            const batch of this.#store.watch("/registry/", { afterRevision: this.#rev, signal })
+          ) {
+            this.#apply(batch);
+          }
+          break; // the datastore closed its watch: it is closing
+        } catch (e) {
+          if (signal.aborted || e instanceof ClosedError) break;
+          this.#log.warn("datastore watch ended; resuming", { error: String(e), rev: this.#rev });
+          if (e instanceof CompactedError) await this.#resync();
+          await new Promise((r) => setTimeout(r, 100));
         }
-      } catch (e) {
-        if (!signal.aborted) this.#log.error("datastore watch ended", { error: String(e) });
       }
+      this.#stopped = true;
+      // Nobody may wait on a cache that no longer moves: release waiters (they re-check and fail).
+      for (const w of this.#waiters.splice(0)) w.resolve();
+      for (const l of this.#listeners) l.onClose?.();
+      this.#listeners.clear();
     })();
+  }
+
+  /** Lost history (compacted past our revision): reload everything; watchers must re-list. */
+  async #resync() {
+    const all = await this.#store.list("/registry/");
+    this.#buckets.clear();
+    for (const kv of all.items) {
+      this.#set(new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision));
+    }
+    this.#rev = all.revision;
+    this.#window = [];
+    for (const l of this.#listeners) l.onClose?.();
+    this.#listeners.clear();
   }
 
   /** Resolves when the follower has stopped (after the start signal aborted). */
@@ -172,7 +210,15 @@ export class WatchCache {
   /** Waits until the cache has applied `rev` (read-your-writes for a freshly committed write). */
   waitFor(rev: number): Promise<void> {
     if (rev <= this.#rev) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ rev, resolve }));
+    if (this.#stopped) return Promise.reject(internalError("the server is shutting down"));
+    return new Promise((resolve, reject) =>
+      this.#waiters.push({
+        rev,
+        resolve: () => (rev <= this.#rev
+          ? resolve()
+          : reject(internalError("the server is shutting down"))),
+      })
+    );
   }
 
   /** Waits until the cache is as current as the datastore. */
@@ -220,7 +266,7 @@ export class WatchCache {
    * Subscribes to events under `prefix` after `fromRev`: events still in the window are replayed
    * first (synchronously, through `fn`). Older than the window: 410 Expired, as upstream.
    */
-  subscribe(prefix: string, fromRev: number, fn: Listener): () => void {
+  subscribe(prefix: string, fromRev: number, fn: Listener, onClose?: () => void): () => void {
     if (fromRev < this.#rev) {
       const oldest = this.#window[0]?.rev ?? this.#rev + 1;
       if (fromRev < oldest - 1) {
@@ -229,7 +275,11 @@ export class WatchCache {
       const replay = this.#window.filter((e) => e.rev > fromRev && e.entry.key.startsWith(prefix));
       if (replay.length) fn(replay);
     }
-    const l = { prefix, fn };
+    const l: Subscription = onClose ? { prefix, fn, onClose } : { prefix, fn };
+    if (this.#stopped) {
+      onClose?.();
+      return () => {};
+    }
     this.#listeners.add(l);
     return () => this.#listeners.delete(l);
   }
