@@ -3,9 +3,15 @@
  * kno: a single-binary Kubernetes distribution. `kno server`, `kno agent` (coming), `kno --version`.
  */
 import { lineLogger } from "./api/log.ts";
-import { ConfigError, resolveConfig, SERVER_FLAGS, usage } from "./server/config.ts";
-import { KUBE_VERSION } from "./server/api_server.ts";
-import { runServer } from "./server/run.ts";
+import {
+  ConfigError,
+  issueTlsCommand,
+  KUBE_VERSION,
+  resolveConfig,
+  runServer,
+  SERVER_FLAGS,
+  usage,
+} from "./server/mod.ts";
 
 export const KNO_VERSION =
   `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.${KUBE_VERSION.patch}+kno.1`;
@@ -24,12 +30,10 @@ async function main(args: string[]): Promise<number> {
   }
   if (cmd === "__pki") {
     // Internal: issue TLS material in a short-lived process (see server/pki.ts).
-    const { issueTls } = await import("./server/pki_issue.ts");
-    const [dir, sans] = rest;
     const log = lineLogger((line) => console.error(line.replace(/^\S+ \S+\s+pki: /, "")), "info", {
       component: "pki",
     });
-    await issueTls(dir!, JSON.parse(sans ?? "[]") as string[], log);
+    await issueTlsCommand(rest, log);
     return 0;
   }
   if (cmd === "agent") {

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "../api/log.ts";
 import { builtinResolver } from "../api/schema/table.ts";
-import type { Datastore } from "../datastore/types.ts";
+import type { Datastore } from "../datastore/mod.ts";
 import type { Authenticator, Authorizer } from "./auth/types.ts";
 import { CrdController } from "./controllers/crd.ts";
 import { NamespaceController } from "./controllers/namespace.ts";

@@ -9,7 +9,7 @@ import {
   type Datastore,
   type KeyValue,
   type WatchEvent,
-} from "../../datastore/types.ts";
+} from "../../datastore/mod.ts";
 import type { Logger } from "../../api/log.ts";
 import { expired, internalError } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";

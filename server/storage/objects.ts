@@ -9,7 +9,7 @@ import {
   type Datastore,
   KeyExistsError,
   KeyNotFoundError,
-} from "../../datastore/types.ts";
+} from "../../datastore/mod.ts";
 import {
   alreadyExists,
   ApiError,
