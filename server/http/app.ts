@@ -138,10 +138,10 @@ export function createApp(opts: AppOptions): Hono<Env> {
   app.get("/openapi/v2", () => {
     throw notAcceptable("only OpenAPI v3 is served: use /openapi/v3");
   });
-  app.get("/openapi/v3", () => respondJson(opts.openapi.index()));
-  app.get("/openapi/v3/*", (c) => {
+  app.get("/openapi/v3", async () => respondJson(await opts.openapi.index()));
+  app.get("/openapi/v3/*", async (c) => {
     const path = new URL(c.req.url).pathname.slice("/openapi/v3/".length);
-    const doc = opts.openapi.document(path);
+    const doc = await opts.openapi.document(path);
     if (!doc) throw notFoundPlain();
     return new Response(doc.json, {
       headers: {

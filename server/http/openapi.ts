@@ -2,13 +2,10 @@
  * `/openapi/v3` (an index of group-versions with content hashes) and one document per
  * group-version, built from the schema table and CRD schemas, cached until the registry changes.
  */
-import {
-  buildOpenApiV3Document,
-  buildOpenApiV3Index,
-  crdDefinitionName,
-  hashDocument,
-  type OpenApiKind,
-} from "../../api/openapi/mod.ts";
+import type { OpenApiKind } from "../../api/openapi/mod.ts";
+
+// The document builder is loaded on the first /openapi request: an idle server need not hold it.
+const builder = () => import("../../api/openapi/mod.ts");
 import { REF_PREFIX, type SchemaResolver } from "../../api/schema/types.ts";
 import { findKind, schemaTable } from "../../api/schema/table.ts";
 import type { Registry } from "../registry/registry.ts";
@@ -43,7 +40,8 @@ export class OpenApiCache {
     return out;
   }
 
-  document(path: string): Doc | undefined {
+  async document(path: string): Promise<Doc | undefined> {
+    const { buildOpenApiV3Document, crdDefinitionName, hashDocument } = await builder();
     this.#refresh();
     const cached = this.#docs.get(path);
     if (cached) return cached;
@@ -95,12 +93,13 @@ export class OpenApiCache {
     return entry;
   }
 
-  index(): unknown {
-    return buildOpenApiV3Index(
-      this.paths().flatMap((p) => {
-        const d = this.document(p);
-        return d ? [{ path: p, hash: d.hash }] : [];
-      }),
-    );
+  async index(): Promise<unknown> {
+    const { buildOpenApiV3Index } = await builder();
+    const entries: { path: string; hash: string }[] = [];
+    for (const p of this.paths()) {
+      const d = await this.document(p);
+      if (d) entries.push({ path: p, hash: d.hash });
+    }
+    return buildOpenApiV3Index(entries);
   }
 }

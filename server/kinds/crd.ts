@@ -2,7 +2,7 @@
  * CustomResourceDefinitions: validation of the definition itself, and the registry rows its
  * served versions become (schema, subresources, printer columns, selectable fields).
  */
-import { wrapCrdSchema } from "../../api/openapi/mod.ts";
+import { wrapCrdSchema } from "../../api/openapi/crd.ts";
 import type { Schema, SchemaResolver } from "../../api/schema/types.ts";
 import type { StatusCause } from "../../api/status.ts";
 import { ageColumn, since } from "../registry/columns.ts";

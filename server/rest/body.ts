@@ -3,7 +3,6 @@
  */
 import { badRequest, tooLarge, unsupportedMediaType } from "../../api/status.ts";
 import type { SchemaResolver } from "../../api/schema/types.ts";
-import { decodeKubeProtobuf } from "../../api/protobuf/mod.ts";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -89,7 +88,11 @@ export async function decodeBytes(
   format: BodyFormat,
   resolver: SchemaResolver,
 ): Promise<unknown> {
-  if (format === "protobuf") return decodeKubeProtobuf(bytes, resolver);
+  if (format === "protobuf") {
+    // Loaded on the first protobuf body (kubectl create, helm): an idle server need not hold it.
+    const { decodeKubeProtobuf } = await import("../../api/protobuf/mod.ts");
+    return decodeKubeProtobuf(bytes, resolver);
+  }
   const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   if (format === "yaml" || format === "apply-patch") return await parseYamlOrJson(text);
   try {
