@@ -9,6 +9,7 @@ import type { Datastore } from "../datastore/mod.ts";
 import type { Authenticator, Authorizer } from "./auth/types.ts";
 import { CrdController } from "./controllers/crd.ts";
 import { NamespaceController } from "./controllers/namespace.ts";
+import { NamespaceDefaultsController } from "./controllers/namespace_defaults.ts";
 import { createApp, type VersionInfo } from "./http/app.ts";
 import { Metrics } from "./http/metrics.ts";
 import { OpenApiCache } from "./http/openapi.ts";
@@ -36,6 +37,8 @@ export interface ApiServerOptions {
   clusterDomain: string;
   /** The HTTPS port, for the `kubernetes` service's targetPort. */
   port: number;
+  /** The cluster CA, published in every namespace as the `kube-root-ca.crt` ConfigMap. */
+  caPem?: string;
   now?: () => Date;
 }
 
@@ -145,6 +148,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       loops.push(crds.start(signal));
       await bootstrap(client);
       loops.push(new NamespaceController(registry, cache, client, log).start(signal));
+      loops.push(
+        new NamespaceDefaultsController(registry, cache, client, opts.caPem, log).start(signal),
+      );
       isReady = true;
       log.info("API server ready", { rev: cache.rev });
     },

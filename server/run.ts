@@ -118,6 +118,7 @@ export async function runServer(
     serviceCIDR: serviceCidr,
     clusterDomain,
     port,
+    caPem: tls.caCertPem,
   });
   await api.start(signal);
 

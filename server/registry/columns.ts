@@ -206,6 +206,23 @@ const str = (path: string, fallback = "<none>") => (o: KubeObject) => {
 };
 const int = (path: string) => (o: KubeObject) => num(at(o, path));
 
+function subjects(kind: string) {
+  return (o: KubeObject) => {
+    const names = arr(at(o, "subjects")).filter((s) => s.kind === kind).map((s) =>
+      kind === "ServiceAccount" ? `${s.namespace ?? ""}/${s.name}` : String(s.name)
+    );
+    return names.length ? names.join(", ") : "";
+  };
+}
+
+const bindingColumns: TableColumn[] = [
+  col("Role", (o) => `${at(o, "roleRef.kind")}/${at(o, "roleRef.name")}`),
+  ageColumn,
+  col("Users", subjects("User"), wide),
+  col("Groups", subjects("Group"), wide),
+  col("ServiceAccounts", subjects("ServiceAccount"), wide),
+];
+
 /** Columns per "group/Kind" (core: "/Kind"). Kinds not listed print Name and Created At. */
 export const builtinColumns: Record<string, TableColumn[]> = {
   "/Namespace": [col("Status", str("status.phase", "")), ageColumn],
@@ -462,14 +479,8 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     col("Attached", (o) => String(at(o, "status.attached") === true)),
     ageColumn,
   ],
-  "rbac.authorization.k8s.io/RoleBinding": [
-    col("Role", (o) => `${at(o, "roleRef.kind")}/${at(o, "roleRef.name")}`),
-    ageColumn,
-  ],
-  "rbac.authorization.k8s.io/ClusterRoleBinding": [
-    col("Role", (o) => `${at(o, "roleRef.kind")}/${at(o, "roleRef.name")}`),
-    ageColumn,
-  ],
+  "rbac.authorization.k8s.io/RoleBinding": bindingColumns,
+  "rbac.authorization.k8s.io/ClusterRoleBinding": bindingColumns,
   "scheduling.k8s.io/PriorityClass": [
     col("Value", int("value"), { type: "integer" }),
     col("Global-Default", (o) => String(at(o, "globalDefault") === true)),
