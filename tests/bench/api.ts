@@ -1,0 +1,188 @@
+/**
+ * The `api` suite: one real `kno server` on a fresh data dir, measured from outside the way a
+ * user would see it (start-up, memory, idle disk writes, request latency and throughput, big
+ * lists, watch fan-out), next to raw durable SQLite and etcd 3.4 under the same write load.
+ */
+import { startServer } from "../harness.ts";
+import { type Endpoint, expectStatus, type LoadResult } from "./load.ts";
+import { type IdleWrites, idleWrites, peakRssBytes, rssBytes } from "./proc.ts";
+import { measureReady } from "./ready.ts";
+import { type EtcdInfo, measureReference, type Reference } from "./reference.ts";
+import {
+  bigList,
+  type BigListResult,
+  configMapBody,
+  createNamespace,
+  fillNamespace,
+  opsAt,
+  type OpsAtConcurrency,
+} from "./requests.ts";
+import { median } from "./stats.ts";
+import { watchFanOut, type WatchResult } from "./watch.ts";
+
+export interface ApiBenchOptions {
+  /** Parent directory of every data dir (server, raw SQLite, etcd): one filesystem for all. */
+  dir: string;
+  /** Objects stored in one namespace for the RSS and big-list measurements. */
+  objects: number;
+  watchers: number;
+  watchersPerConnection: number;
+  watchEvents: number;
+  idleSeconds: number;
+  clients: number[];
+  /** Creates, gets and updates per concurrency level (and writes for raw SQLite and etcd). */
+  ops: number;
+  /** Lists of the small namespace per concurrency level. */
+  listOps: number;
+  /** Objects in the namespace listed by the `list` operation. */
+  listNamespaceSize: number;
+  /** Full lists of the big namespace (and as many paged passes). */
+  bigListRuns: number;
+  pageSize: number;
+  /** Bytes of data in each ConfigMap. */
+  valueBytes: number;
+  readyRuns: number;
+  /** Path of the etcd binary; empty to skip etcd. */
+  etcdBin: string;
+  /** Progress lines (the report itself is printed by the caller). */
+  progress: (line: string) => void;
+}
+
+export const DEFAULTS: Omit<ApiBenchOptions, "dir" | "progress"> = {
+  objects: 10_000,
+  watchers: 1_000,
+  watchersPerConnection: 100,
+  watchEvents: 20,
+  idleSeconds: 30,
+  clients: [1, 16, 64],
+  ops: 2_000,
+  listOps: 500,
+  listNamespaceSize: 100,
+  bigListRuns: 20,
+  pageSize: 500,
+  valueBytes: 300,
+  readyRuns: 3,
+  etcdBin: "/usr/bin/etcd",
+};
+
+export interface ApiBenchResult {
+  machine: { cpus: number; deno: string; kernel: string; dir: string };
+  options: Omit<ApiBenchOptions, "progress">;
+  ready: { freshMs: number[]; restartMs: number[]; freshMedianMs: number; restartMedianMs: number };
+  rss: { idleBytes: number; afterObjectsBytes: number; peakBytes: number; objectsStored: number };
+  idleWrites: { idle: IdleWrites; afterObjects: IdleWrites };
+  fill: LoadResult;
+  ops: OpsAtConcurrency[];
+  bigList: BigListResult;
+  watch: WatchResult | { error: string };
+  reference: Reference[];
+  etcd: EtcdInfo;
+}
+
+export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
+  const say = o.progress;
+  const { progress: _, ...options } = o;
+  const maxClients = Math.max(...o.clients);
+
+  say(`start to /readyz: ${o.readyRuns} fresh starts, ${o.readyRuns} restarts`);
+  const r = await measureReady(o.dir, o.readyRuns);
+  const ready = {
+    ...r,
+    freshMedianMs: median(r.freshMs),
+    restartMedianMs: median(r.restartMs),
+  };
+
+  const dataDir = await Deno.makeTempDir({ dir: o.dir, prefix: "kno-bench-server-" });
+  const server = await startServer({ dataDir });
+  let result: Omit<ApiBenchResult, "reference" | "etcd" | "machine" | "options" | "ready">;
+  try {
+    const endpoint: Endpoint = { url: server.url, token: server.token, caPem: server.caPem };
+    const readyz = await server.api("/readyz");
+    expectStatus("readyz", { status: readyz.status, text: await readyz.text() }, 200);
+
+    say(`idle: ${o.idleSeconds} s of I/O counters`);
+    const idle = await idleWrites(server.pid, o.idleSeconds);
+    const idleRss = await rssBytes(server.pid);
+
+    say(`storing ${o.objects} objects from ${maxClients} clients`);
+    await createNamespace(endpoint, "bench-big");
+    const fill = await fillNamespace(endpoint, "bench-big", maxClients, o.objects, o.valueBytes);
+    say(`listing ${o.objects} objects ${o.bigListRuns}x, full and limit=${o.pageSize}`);
+    const big = await bigList(endpoint, "bench-big", o);
+    say(`idle after ${o.objects} objects: ${o.idleSeconds} s of I/O counters`);
+    const afterObjects = await idleWrites(server.pid, o.idleSeconds);
+    const afterRss = await rssBytes(server.pid);
+
+    await createNamespace(endpoint, "bench-list");
+    const listFill = await fillNamespace(
+      endpoint,
+      "bench-list",
+      4,
+      o.listNamespaceSize,
+      o.valueBytes,
+    );
+    if (listFill.errors) throw new Error(`filling "bench-list": ${listFill.firstError}`);
+    const ops: OpsAtConcurrency[] = [];
+    for (const c of o.clients) {
+      say(`create/get/list/update at ${c} client(s)`);
+      ops.push(await opsAt(endpoint, c, o, "bench-list"));
+    }
+
+    say(`watch: ${o.watchers} watchers, ${o.watchEvents} events`);
+    await createNamespace(endpoint, "bench-watch");
+    let watch: WatchResult | { error: string };
+    try {
+      watch = await watchFanOut({
+        endpoint,
+        namespace: "bench-watch",
+        watchers: o.watchers,
+        watchersPerConnection: o.watchersPerConnection,
+        events: o.watchEvents,
+        body: (name) => configMapBody(name, o.valueBytes),
+      });
+    } catch (e: unknown) {
+      watch = { error: e instanceof Error ? e.message : String(e) };
+    }
+    const peak = await peakRssBytes(server.pid);
+    result = {
+      rss: {
+        idleBytes: idleRss,
+        afterObjectsBytes: afterRss,
+        peakBytes: peak,
+        objectsStored: o.objects,
+      },
+      idleWrites: { idle, afterObjects },
+      fill,
+      ops,
+      bigList: big,
+      watch,
+    };
+  } finally {
+    await server.stop();
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+
+  const { reference, etcd } = await measureReference({
+    dir: o.dir,
+    etcdBin: o.etcdBin,
+    writes: o.ops,
+    apiCreates: result.ops.map((a) => ({ clients: a.clients, perSecond: a.create.opsPerSecond })),
+    body: (i) => configMapBody(`cm-${i}`, o.valueBytes),
+    key: (c, i) => `/registry/configmaps/bench-c${c}/cm-${i}`,
+    progress: say,
+  });
+
+  return {
+    machine: {
+      cpus: navigator.hardwareConcurrency,
+      deno: Deno.version.deno,
+      kernel: Deno.osRelease(),
+      dir: o.dir,
+    },
+    options,
+    ready,
+    ...result,
+    reference,
+    etcd,
+  };
+}
