@@ -145,6 +145,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
     if (!doc) throw notFoundPlain();
     return new Response(doc.json, {
       headers: {
+        "content-length": String(new TextEncoder().encode(doc.json).byteLength),
         "content-type": "application/json",
         etag: `"${doc.hash}"`,
         "cache-control": "public, immutable",

@@ -74,7 +74,9 @@ export function respondJson(
 ): Response {
   const headers = new Headers({ "content-type": "application/json" });
   for (const w of warnings) headers.append("warning", `299 - "${w.replaceAll('"', "'")}"`);
-  return new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers });
+  const bytes = new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body));
+  headers.set("content-length", String(bytes.byteLength));
+  return new Response(bytes, { status, headers });
 }
 
 export async function handleGet(svc: RestServices, call: Call): Promise<Response> {
