@@ -122,22 +122,28 @@ export async function createObject(
     }
   }
   await t.hooks?.prepareCreate?.(obj, { now, dryRun });
-  if (t.namespaced) await checkNamespace(svc, ns);
-  admit(t, obj, { fieldValidation: opts.fieldValidation, warnings: call.warnings, create: true });
-  meta.managedFields = opts.managedFields ??
-    updateManagedFields({
-      old: undefined,
-      updated: obj,
-      manager: opts.manager,
-      schema: t.schema(),
-      resolver: t.resolver,
-      apiVersion: obj.apiVersion as string,
-      now,
-    });
-  if (!(meta.managedFields as unknown[]).length) delete meta.managedFields;
-  const name = String(meta.name ?? "");
-  if (dryRun) return obj;
-  return await svc.store.create(objectKey(t, ns, name), obj, refOf(call, name));
+  try {
+    if (t.namespaced) await checkNamespace(svc, ns);
+    admit(t, obj, { fieldValidation: opts.fieldValidation, warnings: call.warnings, create: true });
+    meta.managedFields = opts.managedFields ??
+      updateManagedFields({
+        old: undefined,
+        updated: obj,
+        manager: opts.manager,
+        schema: t.schema(),
+        resolver: t.resolver,
+        apiVersion: obj.apiVersion as string,
+        now,
+      });
+    if (!(meta.managedFields as unknown[]).length) delete meta.managedFields;
+    const name = String(meta.name ?? "");
+    if (dryRun) return obj;
+    return await svc.store.create(objectKey(t, ns, name), obj, refOf(call, name));
+  } catch (e) {
+    // Undo what prepareCreate reserved (a Service's cluster IP) for an object never stored.
+    if (!dryRun) await t.hooks?.afterDelete?.(obj, { now, dryRun });
+    throw e;
+  }
 }
 
 export interface UpdateInput {
