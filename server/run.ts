@@ -11,6 +11,7 @@ import type { ConfigValues } from "./config.ts";
 import { readFileIfExists, writeFileDurable } from "./files.ts";
 import { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.ts";
 import { ensureTls } from "./pki.ts";
+import { listenTls } from "./http/tls_listener.ts";
 import { parseCidr } from "./kinds/service_ip.ts";
 
 function randomHex(bytes: number): string {
@@ -122,21 +123,17 @@ export async function runServer(
   });
   await api.start(signal);
 
-  let resolveListening!: (port: number) => void;
-  const listening = new Promise<number>((r) => resolveListening = r);
-  const httpServer = Deno.serve({
+  const httpServer = await listenTls({
     hostname: bind,
     port,
     cert: tls.certPem,
     key: tls.keyPem,
+    socketPath: join(serverDir, "https.sock"),
     signal,
-    onListen: (addr) => resolveListening((addr as Deno.NetAddr).port),
-    onError: (e) => {
-      log.error("unhandled request error", { error: String(e) });
-      return new Response("internal error", { status: 500 });
-    },
-  }, api.fetch);
-  const actualPort = await listening;
+    handler: api.fetch,
+    logger,
+  });
+  const actualPort = httpServer.port;
   log.info("listening", { address: `https://${bind}:${actualPort}` });
 
   const kubeconfigPath = String(cfg["write-kubeconfig"]);
