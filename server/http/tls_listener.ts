@@ -36,6 +36,25 @@ async function removeIfExists(path: string) {
   }
 }
 
+/**
+ * Copies one direction until EOF, then half-closes the other side. A plain read/write loop over
+ * one reused buffer: cheaper per chunk than stream piping.
+ */
+async function pump(from: Deno.Conn, to: Deno.Conn): Promise<void> {
+  const buf = new Uint8Array(64 * 1024);
+  try {
+    while (true) {
+      const n = await from.read(buf);
+      if (n === null) break;
+      let off = 0;
+      while (off < n) off += await to.write(buf.subarray(off, n));
+    }
+    await to.closeWrite();
+  } catch {
+    // Either side went away: the relay ends and both are closed by the caller.
+  }
+}
+
 export async function listenTls(opts: TlsListenerOptions): Promise<TlsListener> {
   const log = opts.logger.with({ component: "https" });
   await removeIfExists(opts.socketPath);
@@ -68,10 +87,7 @@ export async function listenTls(opts: TlsListenerOptions): Promise<TlsListener> 
       // Nagle off: responses leave at once instead of waiting for the client's delayed ACK.
       (conn as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       upstream = await Deno.connect({ transport: "unix", path: opts.socketPath });
-      await Promise.all([
-        conn.readable.pipeTo(upstream.writable).catch(() => {}),
-        upstream.readable.pipeTo(conn.writable).catch(() => {}),
-      ]);
+      await Promise.all([pump(conn, upstream), pump(upstream, conn)]);
     } catch (e) {
       log.debug("connection ended", { error: String(e) });
     } finally {
