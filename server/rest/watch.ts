@@ -18,6 +18,9 @@ const MAX_QUEUED_EVENTS = 100_000;
 
 type EventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
+/** Encoded event frames per immutable cache entry (collected with the entry). */
+const FRAMES = new WeakMap<Entry, Partial<Record<EventType, Uint8Array>>>();
+
 export function handleWatch(svc: RestServices, call: Call): Response {
   const { t, query } = call;
   const filter: Filter = parseFilter(call);
@@ -47,6 +50,13 @@ export function handleWatch(svc: RestServices, call: Call): Response {
 
   const frame = (type: EventType, objJson: string) =>
     enc.encode(`{"type":"${type}","object":${objJson}}\n`);
+  /** An event's bytes, encoded once and shared by every plain watcher of the same version. */
+  const entryFrame = (type: EventType, e: Entry): Uint8Array => {
+    if (table || e.obj.apiVersion !== apiVersionOf(t)) return frame(type, eventJson(e));
+    let frames = FRAMES.get(e);
+    if (!frames) FRAMES.set(e, frames = {});
+    return frames[type] ??= frame(type, e.json);
+  };
   const eventJson = (e: Entry | KubeObject): string => {
     const obj = e instanceof Entry ? e.obj : e;
     if (table) return JSON.stringify(toTable(t, [viewObject(t, obj)], { include, now: now() }));
@@ -99,7 +109,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
       else if (cur && before) type = "MODIFIED";
       else if (cur) type = "ADDED";
       else if (before) type = "DELETED";
-      if (type) send(frame(type, eventJson(ev.entry)));
+      if (type) send(entryFrame(type, ev.entry));
     }
   };
 
@@ -110,7 +120,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
       else if (rvParam === "") await svc.cache.fresh();
       fromRev = svc.cache.rev;
       for (const e of svc.cache.list(prefix)) {
-        if (matches(t, filter, e.obj)) send(frame("ADDED", eventJson(e)));
+        if (matches(t, filter, e.obj)) send(entryFrame("ADDED", e));
       }
       if (markEnd) bookmark(fromRev, true);
     } else fromRev = Number(rvParam);
