@@ -88,11 +88,17 @@ export async function runServer(
     join(serverDir, "cred", "admin.token"),
     () => randomHex(32),
   );
-  const secret = String(cfg.token || "") ||
-    await loadOrCreateSecret(
-      join(serverDir, "token"),
-      () => `K10${tls.caHash}::server:${randomHex(16)}`,
-    );
+  // The join token, k3s-style `K10<CA hash>::server:<secret>`: the one given with --token (a bare
+  // secret is expanded), else the one kept from an earlier start, else a new one. Kept durably so
+  // a restart without --token keeps accepting the agents that joined with it.
+  const tokenPath = join(serverDir, "token");
+  const given = String(cfg.token || "");
+  const secret = given
+    ? (given.startsWith("K10") ? given : `K10${tls.caHash}::server:${given}`)
+    : await loadOrCreateSecret(tokenPath, () => `K10${tls.caHash}::server:${randomHex(16)}`);
+  if (given && (await readFileIfExists(tokenPath))?.trim() !== secret) {
+    await writeFileDurable(tokenPath, secret + "\n", 0o600);
+  }
   void secret; // Agents join with it once the agent issue lands.
 
   const endpoint = String(cfg["datastore-endpoint"] || join(serverDir, "db", "state.db"));
