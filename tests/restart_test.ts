@@ -398,3 +398,24 @@ Deno.test("SIGKILL right after start-up writes the kubeconfig corrupts nothing",
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("the join token given with --token is kept and survives a restart without it", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "kno-e2e-token-" });
+  const tokenFile = join(dataDir, "server", "token");
+  const first = await startServer({ dataDir, extraArgs: ["--token", "s3cret"] });
+  let token: string;
+  try {
+    token = (await Deno.readTextFile(tokenFile)).trim();
+    assert.match(token, /^K10[0-9a-f]{64}::server:s3cret$/);
+    assert.equal((await Deno.stat(tokenFile)).mode! & 0o777, 0o600);
+  } finally {
+    assert.equal(await first.stop(), 0, first.log());
+  }
+  const second = await startServer({ dataDir });
+  try {
+    assert.equal((await Deno.readTextFile(tokenFile)).trim(), token);
+  } finally {
+    assert.equal(await second.stop(), 0, second.log());
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
