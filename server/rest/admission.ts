@@ -48,11 +48,23 @@ export interface AdmitOptions {
 export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): void {
   const schema = t.schema();
   if (schema) {
-    const first = validateAgainstSchema(obj, schema, t.resolver, { nullIsAbsent: !t.custom });
+    // Unknown fields are exactly what pruning removes: one pass finds and drops them.
+    const unknown = pruneUnknownFields(obj, schema, t.resolver, { isRoot: true })
+      .map((path) => `unknown field "${path}"`);
+    if (unknown.length) {
+      if (opts.fieldValidation === "Strict") {
+        throw badRequest(`strict decoding error: ${unknown.join(", ")}`);
+      }
+      if (opts.fieldValidation === "Warn") {
+        for (const u of unknown) opts.warnings.push(u);
+      }
+    }
+    applyDefaults(obj, schema, t.resolver);
+    const { causes } = validateAgainstSchema(obj, schema, t.resolver, { nullIsAbsent: !t.custom });
     if (!t.custom) {
       // Built-ins are decoded into typed structs upstream: a value of the wrong JSON type is a
       // decode error (400), not a validation error (422).
-      const typeError = first.causes.find((c) => c.type === "FieldValueTypeInvalid");
+      const typeError = causes.find((c) => c.type === "FieldValueTypeInvalid");
       if (typeError) {
         throw badRequest(
           `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${
@@ -62,18 +74,6 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
         );
       }
     }
-    const unknown = first.unknownFields;
-    if (unknown.length) {
-      if (opts.fieldValidation === "Strict") {
-        throw badRequest(`strict decoding error: ${unknown.join(", ")}`);
-      }
-      if (opts.fieldValidation === "Warn") {
-        for (const u of unknown) opts.warnings.push(u);
-      }
-    }
-    pruneUnknownFields(obj, schema, t.resolver, { isRoot: true });
-    applyDefaults(obj, schema, t.resolver);
-    const { causes } = validateAgainstSchema(obj, schema, t.resolver, { nullIsAbsent: !t.custom });
     failIfAny(t, obj, causes);
   }
   const causes = validateObjectMeta(obj.metadata ?? {}, {
