@@ -10,12 +10,21 @@ import { typePrefix } from "../storage/objects.ts";
 import type { InternalClient } from "../rest/internal.ts";
 
 const RETRY_MS = 1000;
+/**
+ * How long a terminating namespace keeps its content before the controller deletes it. Clients
+ * deleting a manifest (`kubectl delete -f` with the namespace first) delete the objects in it
+ * right after; deleting them from under those requests would fail them with NotFound. Upstream's
+ * controller takes about this long too (discovery, then one deletecollection per resource).
+ */
+const CONTENT_GRACE_MS = 900;
 
 export class NamespaceController {
   #log: Logger;
   #pending = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> = Promise.resolve();
+  /** When each terminating namespace was first seen terminating. */
+  #since = new Map<string, number>();
 
   constructor(
     private registry: Registry,
@@ -70,6 +79,12 @@ export class NamespaceController {
     for (const e of this.cache.list(typePrefix(nsType))) {
       if (!e.obj.metadata?.deletionTimestamp) continue;
       const ns = String(e.obj.metadata.name);
+      const since = this.#since.get(ns) ?? Date.now();
+      this.#since.set(ns, since);
+      if (Date.now() - since < CONTENT_GRACE_MS) {
+        waiting = true;
+        continue;
+      }
       let left = 0;
       const seen = new Set<string>();
       for (const t of this.registry.all()) {
@@ -96,6 +111,7 @@ export class NamespaceController {
         continue;
       }
       this.#log.info("namespace emptied", { object: ns });
+      this.#since.delete(ns);
       // Emptying spec.finalizers of a terminating namespace deletes it (no finalizers left).
       await this.client.update(nsType, "", ns, (o) => {
         o.spec = { ...(o.spec as object), finalizers: [] };
