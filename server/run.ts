@@ -12,7 +12,7 @@ import { readFileIfExists, writeFileDurable } from "./files.ts";
 import { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.ts";
 import { ensureTls } from "./pki.ts";
 import { listenTls } from "./http/tls_listener.ts";
-import { parseCidr } from "./kinds/service_ip.ts";
+import { ipToString, parseCidr } from "./kinds/service_ip.ts";
 
 function randomHex(bytes: number): string {
   return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) =>
@@ -62,10 +62,7 @@ export async function runServer(
   const serviceCidr = String(cfg["service-cidr"]);
   parseCidr(serviceCidr);
   const clusterDomain = String(cfg["cluster-domain"]);
-  const firstServiceIp = (() => {
-    const { base } = parseCidr(serviceCidr);
-    return [base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, (base & 255) + 1].join(".");
-  })();
+  const firstServiceIp = ipToString(parseCidr(serviceCidr).base + 1);
   const advertise = String(cfg["advertise-address"] || (bind === "0.0.0.0" ? "127.0.0.1" : bind));
 
   const sans = [

@@ -34,13 +34,9 @@ import { fieldSetOf } from "./to_field_set.ts";
 /** The manager that takes the fields of an object written before any managedFields existed. */
 export const BEFORE_FIRST_APPLY = "before-first-apply";
 
-export interface ApplyOptions {
-  /** The stored object; undefined when the apply creates it. */
-  live: JsonObject | undefined;
-  /** The applied configuration (already decoded from YAML/JSON). */
-  applied: JsonObject;
+/** What every managed-fields computation needs: who writes, through which endpoint, when. */
+export interface WriteContext {
   manager: string;
-  force: boolean;
   /** The kind's top-level schema. */
   schema: Schema | undefined;
   resolver: SchemaResolver;
@@ -52,6 +48,14 @@ export interface ApplyOptions {
   /** Root field paths the registry resets on this endpoint, excluded from ownership; by default
    * `status` on the main resource and `spec` on the status subresource. */
   resetPaths?: string[][];
+}
+
+export interface ApplyOptions extends WriteContext {
+  /** The stored object; undefined when the apply creates it. */
+  live: JsonObject | undefined;
+  /** The applied configuration (already decoded from YAML/JSON). */
+  applied: JsonObject;
+  force: boolean;
 }
 
 export interface ApplyResult {

@@ -1,5 +1,11 @@
 /** Server-side apply: field sets, managedFields, the apply merge and its conflicts. */
-export { type ApplyOptions, applyPatch, type ApplyResult, BEFORE_FIRST_APPLY } from "./apply.ts";
+export {
+  type ApplyOptions,
+  applyPatch,
+  type ApplyResult,
+  BEFORE_FIRST_APPLY,
+  type WriteContext,
+} from "./apply.ts";
 export { updateManagedFields, type UpdateOptions } from "./update.ts";
 export {
   difference,

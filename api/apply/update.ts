@@ -4,7 +4,7 @@
  * are taken from every other manager; removed fields leave every set.
  */
 import { isObject, type JsonObject } from "../patch/json.ts";
-import type { Schema, SchemaResolver } from "../schema/types.ts";
+import type { WriteContext } from "./apply.ts";
 import { compareObjects } from "./compare.ts";
 import { defaultResetPaths, ignoredFields, stripIgnored } from "./ignored.ts";
 import {
@@ -18,20 +18,12 @@ import {
   withoutManagedFields,
 } from "./managed_fields.ts";
 
-export interface UpdateOptions {
+export interface UpdateOptions extends WriteContext {
   /** The stored object; undefined on create. */
   old: JsonObject | undefined;
   /** The object about to be stored. Its own `metadata.managedFields`, when a client set them on
    * the main resource, replace the stored ones (a single empty entry `[{}]` clears them all). */
   updated: JsonObject;
-  manager: string;
-  schema: Schema | undefined;
-  resolver: SchemaResolver;
-  apiVersion: string;
-  now: Date;
-  subresource?: string;
-  /** As in {@link ApplyOptions.resetPaths}. */
-  resetPaths?: string[][];
 }
 
 /** The `metadata.managedFields` the updated object should be stored with. */

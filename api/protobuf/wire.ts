@@ -3,6 +3,7 @@
  * type, raw payload) before any schema gives them meaning. Every failure of the underlying reader
  * (truncated data, a bad varint, field number 0) becomes a 400 `ApiError`, never a `RangeError`.
  */
+import type { ProtoScalarType } from "../schema/types.ts";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { ApiError } from "../status.ts";
 
@@ -91,17 +92,8 @@ export function decodeUtf8(bytes: Uint8Array, where: string): string {
   }
 }
 
-/** The wire shapes a scalar property can have. */
-export type ScalarKind =
-  | "int32"
-  | "int64"
-  | "uint32"
-  | "uint64"
-  | "bool"
-  | "string"
-  | "bytes"
-  | "double"
-  | "float";
+/** The wire shapes a scalar property can have (the schema's `x-kno-proto-type`). */
+export type ScalarKind = ProtoScalarType;
 
 /** The wire type a scalar kind is written with when not packed. */
 export function scalarWireType(kind: ScalarKind): WireType {

@@ -77,16 +77,7 @@ export interface Schema {
   "x-kno-omit-zero"?: boolean;
   /** kno: protobuf wire shape of scalars where JSON type alone is ambiguous (int32/int64 as
    * varint, double as fixed64, float as fixed32, bool, string, bytes). */
-  "x-kno-proto-type"?:
-    | "int32"
-    | "int64"
-    | "uint32"
-    | "uint64"
-    | "bool"
-    | "string"
-    | "bytes"
-    | "double"
-    | "float";
+  "x-kno-proto-type"?: ProtoScalarType;
   /** kno: the special codec of a definition whose protobuf form is not a plain message of its
    * JSON fields (see {@link SpecialCodec}). Set on the definition, not on properties. */
   "x-kno-codec"?: SpecialCodec;
@@ -117,6 +108,18 @@ export type SpecialCodec =
   | "schemaOrBool"
   | "schemaOrArray"
   | "schemaOrStringArray";
+
+/** The protobuf wire shapes a scalar can have. */
+export type ProtoScalarType =
+  | "int32"
+  | "int64"
+  | "uint32"
+  | "uint64"
+  | "bool"
+  | "string"
+  | "bytes"
+  | "double"
+  | "float";
 
 export interface GroupVersionKind {
   group: string; // "" for core

@@ -6,20 +6,15 @@ import { wrapCrdSchema } from "../../api/openapi/crd.ts";
 import type { Schema, SchemaResolver } from "../../api/schema/types.ts";
 import type { StatusCause } from "../../api/status.ts";
 import { ageColumn, since } from "../registry/columns.ts";
-import type { KubeObject, ResourceType, TableColumn, Verb } from "../registry/types.ts";
+import {
+  ALL_VERBS,
+  type KubeObject,
+  type ResourceType,
+  type TableColumn,
+} from "../registry/types.ts";
 import { evalJsonPath } from "./jsonpath.ts";
 
 type Obj = Record<string, unknown>;
-const ALL_VERBS: Verb[] = [
-  "create",
-  "delete",
-  "deletecollection",
-  "get",
-  "list",
-  "patch",
-  "update",
-  "watch",
-];
 
 export interface CrdVersion {
   name: string;

@@ -5,18 +5,13 @@
 import type { SchemaResolver } from "../../api/schema/types.ts";
 import { builtinColumns, defaultColumns } from "./columns.ts";
 import { at } from "./columns.ts";
-import type { KubeObject, ResourceHooks, ResourceType, Verb } from "./types.ts";
-
-const ALL_VERBS: Verb[] = [
-  "create",
-  "delete",
-  "deletecollection",
-  "get",
-  "list",
-  "patch",
-  "update",
-  "watch",
-];
+import {
+  ALL_VERBS,
+  type KubeObject,
+  type ResourceHooks,
+  type ResourceType,
+  type Verb,
+} from "./types.ts";
 
 interface Row {
   g: string;

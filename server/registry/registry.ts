@@ -34,7 +34,6 @@ export class Registry {
   #byKind = new Map<string, ResourceType>();
   #groupOrder: string[] = [];
   #generation = 0;
-  #listeners = new Set<() => void>();
 
   constructor(builtin: ResourceType[]) {
     for (const t of builtin) this.#put(t);
@@ -42,12 +41,6 @@ export class Registry {
 
   get generation(): number {
     return this.#generation;
-  }
-
-  /** Called after every change of the served set. Returns an unsubscribe function. */
-  onChange(fn: () => void): () => void {
-    this.#listeners.add(fn);
-    return () => this.#listeners.delete(fn);
   }
 
   #put(t: ResourceType) {
@@ -58,7 +51,6 @@ export class Registry {
 
   #changed() {
     this.#generation++;
-    for (const fn of this.#listeners) fn();
   }
 
   /** Adds or replaces the rows of one custom resource (all its served versions). */

@@ -16,6 +16,18 @@ export type Verb =
   | "delete"
   | "deletecollection";
 
+/** Every verb of a fully served resource. */
+export const ALL_VERBS: Verb[] = [
+  "create",
+  "delete",
+  "deletecollection",
+  "get",
+  "list",
+  "patch",
+  "update",
+  "watch",
+];
+
 export interface TableColumn {
   name: string;
   type: "string" | "integer" | "number" | "boolean" | "date";
@@ -102,6 +114,14 @@ export interface UserInfo {
   uid?: string;
   groups: string[];
   extra?: Record<string, string[]>;
+}
+
+/** `group/version`, or the bare version for the core group. */
+export function apiVersionOf(
+  t: Pick<ResourceType, "group" | "version">,
+  version = t.version,
+): string {
+  return t.group ? `${t.group}/${version}` : version;
 }
 
 export function gvkOf(t: ResourceType): GroupVersionKind {

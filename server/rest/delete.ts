@@ -9,7 +9,7 @@ import type { Entry } from "../storage/cache.ts";
 import { asObject, decodeBytes, mediaType, readBytes } from "./body.ts";
 import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
 import { clone, pendingFinalizers, timestamp } from "./meta.ts";
-import { getObject, listPage, parseFilter, respondJson, viewObject } from "./read.ts";
+import { apiVersionOf, getObject, listPage, parseFilter, respondJson, viewObject } from "./read.ts";
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -150,7 +150,7 @@ export async function handleDeleteCollection(svc: RestServices, call: Call): Pro
   }
   return respondJson({
     kind: call.t.listKind,
-    apiVersion: call.t.group ? `${call.t.group}/${call.t.version}` : call.t.version,
+    apiVersion: apiVersionOf(call.t),
     metadata: { resourceVersion: String(page.rev) },
     items,
   });

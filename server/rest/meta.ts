@@ -3,6 +3,7 @@
  * field manager names.
  */
 import { badRequest } from "../../api/status.ts";
+import { jsonEqual } from "../../api/patch/json.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
 
 export type Meta = Record<string, unknown>;
@@ -18,11 +19,6 @@ export function metaOf(obj: KubeObject): Meta {
 /** RFC 3339 with whole seconds, as metav1.Time serializes. */
 export function timestamp(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/** RFC 3339 with microseconds, as metav1.MicroTime serializes. */
-export function microTimestamp(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 }
 
 const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
@@ -49,28 +45,13 @@ const NOT_SPEC = new Set(["metadata", "status", "apiVersion", "kind"]);
 export function specChanged(t: ResourceType, a: KubeObject, b: KubeObject): boolean {
   if (t.custom || t.hasSpec) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !NOT_SPEC.has(k)));
-    for (const k of keys) if (!deepEqual(a[k], b[k])) return true;
+    for (const k of keys) if (!jsonEqual(a[k], b[k])) return true;
   }
   return false;
 }
 
 export function tracksGeneration(t: ResourceType): boolean {
   return t.custom === true || t.hasSpec;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
 }
 
 export function clone<T>(v: T): T {

@@ -5,15 +5,13 @@
 import { matchesLabels, parseLabelSelector, type Requirement } from "../../api/labels.ts";
 import { type FieldRequirement, matchesFields, parseFieldSelector } from "../../api/fields.ts";
 import { badRequest, expired, notFound, timeout } from "../../api/status.ts";
-import type { KubeObject, ResourceType } from "../registry/types.ts";
+import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/types.ts";
 import { decodeValue, Entry } from "../storage/cache.ts";
 import { objectKey, storeError, typePrefix } from "../storage/objects.ts";
 import { type Call, refOf, type RestServices } from "./context.ts";
 import { includeObjectOf, toTable, wantsTable } from "./table.ts";
 
-export function apiVersionOf(t: ResourceType): string {
-  return t.group ? `${t.group}/${t.version}` : t.version;
-}
+export { apiVersionOf };
 
 /** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
 export function viewJson(t: ResourceType, e: Entry): string {

@@ -75,22 +75,27 @@ export async function handlePatch(svc: RestServices, call: Call): Promise<Respon
   const force = call.query.bool("force");
   if (force && !isApply) throw badRequest("force is only allowed for apply patches");
   const key = objectKey(t, call.path.namespace, call.path.name);
+  /** Server-side apply of the body onto `live` (undefined: the object is being created). */
+  const apply = (live: KubeObject | undefined) => {
+    const applied = asObject(value);
+    return applyPatch({
+      live,
+      applied: clone(applied),
+      manager: opts.manager,
+      force,
+      schema: t.schema(),
+      resolver: t.resolver,
+      apiVersion: String(applied.apiVersion ?? ""),
+      now: svc.now(),
+      ...(call.path.subresource ? { subresource: call.path.subresource } : {}),
+    });
+  };
   for (let attempt = 0;; attempt++) {
     const current = await svc.store.get(key);
     try {
       if (!current) {
         if (!isApply || call.path.subresource) throw notFound(refOf(call));
-        const applied = asObject(value);
-        const { object, managedFields } = applyPatch({
-          live: undefined,
-          applied: clone(applied),
-          manager: opts.manager,
-          force,
-          schema: t.schema(),
-          resolver: t.resolver,
-          apiVersion: String(applied.apiVersion ?? ""),
-          now: svc.now(),
-        });
+        const { object, managedFields } = apply(undefined);
         const created = await createObject(svc, call, object, { ...opts, managedFields });
         return respond(call, created, 201);
       }
@@ -118,18 +123,7 @@ export async function handlePatch(svc: RestServices, call: Call): Promise<Respon
           break;
         }
         default: {
-          const applied = asObject(value);
-          const res = applyPatch({
-            live: base,
-            applied: clone(applied),
-            manager: opts.manager,
-            force,
-            schema: t.schema(),
-            resolver: t.resolver,
-            apiVersion: String(applied.apiVersion ?? ""),
-            now: svc.now(),
-            ...(call.path.subresource ? { subresource: call.path.subresource } : {}),
-          });
+          const res = apply(base);
           patched = res.object as KubeObject;
           managedFields = res.managedFields;
         }

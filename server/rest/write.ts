@@ -11,14 +11,14 @@ import {
   notFound,
 } from "../../api/status.ts";
 import { updateManagedFields } from "../../api/apply/mod.ts";
-import type { KubeObject, ResourceType } from "../registry/types.ts";
+import { jsonEqual } from "../../api/patch/json.ts";
+import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/types.ts";
 import { objectKey } from "../storage/objects.ts";
 import type { Entry } from "../storage/cache.ts";
 import { admit, type FieldValidation } from "./admission.ts";
 import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
 import {
   clone,
-  deepEqual,
   generateSuffix,
   metaOf,
   pendingFinalizers,
@@ -45,7 +45,7 @@ const SYSTEM_FIELDS = [
 
 /** Checks the body's apiVersion and kind against the URL's type; fills them when absent. */
 export function checkTypeMeta(t: ResourceType, obj: KubeObject, version = t.version) {
-  const apiVersion = t.group ? `${t.group}/${version}` : version;
+  const apiVersion = apiVersionOf(t, version);
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
     throw badRequest(
       `the API version in the data (${
@@ -265,7 +265,7 @@ export async function updateObject(
     await t.hooks?.afterDelete?.(gone, { now, dryRun });
     return gone;
   }
-  if (deepEqual(stripRv(old), stripRv(next))) return old;
+  if (jsonEqual(stripRv(old), stripRv(next))) return old;
   if (dryRun) {
     nm.resourceVersion = oldMeta.resourceVersion;
     return next;

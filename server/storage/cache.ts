@@ -75,7 +75,6 @@ export class WatchCache {
   #windowSize: number;
   #waiters: { rev: number; resolve: () => void }[] = [];
   #listeners = new Set<Subscription>();
-  #ready = false;
   #stopped = false;
 
   constructor(store: Datastore, logger: Logger, options: { windowSize?: number } = {}) {
@@ -95,7 +94,6 @@ export class WatchCache {
       this.#set(new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision));
     }
     this.#rev = all.revision;
-    this.#ready = true;
     this.#log.info("watch cache loaded", { objects: all.items.length, rev: all.revision });
     this.#follow(signal);
   }
@@ -226,10 +224,6 @@ export class WatchCache {
     return this.waitFor(this.#store.currentRevision());
   }
 
-  get ready(): boolean {
-    return this.#ready;
-  }
-
   get(key: string): Entry | undefined {
     return this.#buckets.get(typePrefixOf(key))?.items.get(key);
   }
@@ -256,10 +250,6 @@ export class WatchCache {
       out.push(b.items.get(b.sorted[i]!)!);
     }
     return out;
-  }
-
-  count(prefix: string): number {
-    return this.#buckets.get(typePrefixOf(prefix + "x"))?.items.size ?? 0;
   }
 
   /**
