@@ -8,6 +8,7 @@ import type { Registry } from "../registry/registry.ts";
 import type { WatchCache } from "../storage/cache.ts";
 import { typePrefix } from "../storage/objects.ts";
 import type { InternalClient } from "../rest/internal.ts";
+import { ReconcileLoop } from "./loop.ts";
 
 const RETRY_MS = 1000;
 /**
@@ -20,9 +21,7 @@ const CONTENT_GRACE_MS = 900;
 
 export class NamespaceController {
   #log: Logger;
-  #pending = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #running: Promise<void> = Promise.resolve();
+  #loop: ReconcileLoop;
   /** When each terminating namespace was first seen terminating. */
   #since = new Map<string, number>();
 
@@ -33,6 +32,7 @@ export class NamespaceController {
     logger: Logger,
   ) {
     this.#log = logger.with({ component: "namespace-controller" });
+    this.#loop = new ReconcileLoop(() => this.#reconcileAll(), this.#log, RETRY_MS);
   }
 
   start(signal: AbortSignal): Promise<void> {
@@ -40,36 +40,10 @@ export class NamespaceController {
     const unsubscribe = this.cache.subscribe(
       typePrefix(nsType),
       this.cache.rev,
-      () => this.#kick(signal),
+      () => this.#loop.kick(),
     );
-    this.#kick(signal);
-    return new Promise((resolve) => {
-      signal.addEventListener("abort", () => {
-        unsubscribe();
-        clearTimeout(this.#timer);
-        this.#running.then(resolve);
-      }, { once: true });
-    });
-  }
-
-  #kick(signal: AbortSignal) {
-    if (this.#pending || signal.aborted) return;
-    this.#pending = true;
-    this.#running = this.#running.then(async () => {
-      this.#pending = false;
-      if (signal.aborted) return;
-      let again = false;
-      try {
-        again = await this.#reconcileAll();
-      } catch (e) {
-        this.#log.warn("reconcile failed", { error: String(e) });
-        again = true;
-      }
-      if (again && !signal.aborted) {
-        clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => this.#kick(signal), RETRY_MS);
-      }
-    });
+    signal.addEventListener("abort", unsubscribe, { once: true });
+    return this.#loop.start(signal);
   }
 
   /** Returns true while some namespace still waits for its content to go. */

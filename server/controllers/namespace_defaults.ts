@@ -8,13 +8,13 @@ import type { Registry } from "../registry/registry.ts";
 import type { WatchCache } from "../storage/cache.ts";
 import { objectKey, typePrefix } from "../storage/objects.ts";
 import type { InternalClient } from "../rest/internal.ts";
+import { ReconcileLoop } from "./loop.ts";
 
 export const ROOT_CA_CONFIGMAP = "kube-root-ca.crt";
 
 export class NamespaceDefaultsController {
   #log: Logger;
-  #running: Promise<void> = Promise.resolve();
-  #pending = false;
+  #loop: ReconcileLoop;
 
   constructor(
     private registry: Registry,
@@ -24,42 +24,27 @@ export class NamespaceDefaultsController {
     logger: Logger,
   ) {
     this.#log = logger.with({ component: "namespace-defaults" });
+    this.#loop = new ReconcileLoop(async () => {
+      await this.#reconcile();
+      return false;
+    }, this.#log);
   }
 
   start(signal: AbortSignal): Promise<void> {
-    const watched = [
-      "/registry/core/namespaces/",
-      "/registry/core/serviceaccounts/",
-      "/registry/core/configmaps/",
+    // Only what can make a namespace miss its defaults: namespaces appearing, and the deletion
+    // of one of the objects this controller keeps (not every ConfigMap written anywhere).
+    const unsubs = [
+      this.cache.subscribe("/registry/core/namespaces/", this.cache.rev, () => this.#loop.kick()),
+      ...[["serviceaccounts", "default"], ["configmaps", ROOT_CA_CONFIGMAP]].map(([res, name]) =>
+        this.cache.subscribe(`/registry/core/${res}/`, this.cache.rev, (events) => {
+          if (events.some((e) => e.type === "DELETED" && e.entry.obj.metadata?.name === name)) {
+            this.#loop.kick();
+          }
+        })
+      ),
     ];
-    const unsubs = watched.map((p) =>
-      this.cache.subscribe(p, this.cache.rev, (events) => {
-        if (events.some((e) => e.type !== "MODIFIED" || p.includes("namespaces"))) {
-          this.#kick(signal);
-        }
-      })
-    );
-    this.#kick(signal);
-    return new Promise((resolve) => {
-      signal.addEventListener("abort", () => {
-        for (const u of unsubs) u();
-        this.#running.then(resolve);
-      }, { once: true });
-    });
-  }
-
-  #kick(signal: AbortSignal) {
-    if (this.#pending || signal.aborted) return;
-    this.#pending = true;
-    this.#running = this.#running.then(async () => {
-      this.#pending = false;
-      if (signal.aborted) return;
-      try {
-        await this.#reconcile();
-      } catch (e) {
-        this.#log.debug("reconcile failed", { error: String(e) });
-      }
-    });
+    signal.addEventListener("abort", () => unsubs.forEach((u) => u()), { once: true });
+    return this.#loop.start(signal);
   }
 
   async #reconcile() {
