@@ -67,6 +67,8 @@ export interface TestApi {
 export interface StartTestApiOptions {
   now?: () => Date;
   serviceCIDR?: string;
+  /** The cluster CA to publish in every namespace. */
+  caPem?: string;
 }
 
 /** Polls `fn` until it returns a value other than undefined/false, or fails after the deadline. */
@@ -146,6 +148,7 @@ export async function startTestApi(options: StartTestApiOptions = {}): Promise<T
       clusterDomain: "cluster.local",
       port: 6443,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.caPem ? { caPem: options.caPem } : {}),
     });
   let api = make();
   let abort = new AbortController();

@@ -248,3 +248,24 @@ Deno.test("a Job gets its selector, template labels and completion defaults", as
     await t.stop();
   }
 });
+
+Deno.test("a Service create that fails after its cluster IP was reserved gives the IP back", async () => {
+  const t = await startTestApi();
+  try {
+    const svc = (name: string) => ({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name },
+      spec: { clusterIP: "10.43.0.50", ports: [{ port: 80 }] },
+    });
+    const bad = await t.post("/api/v1/namespaces/default/services", svc("Bad_Name"));
+    assert.equal(bad.status, 422);
+    const dup = await t.post("/api/v1/namespaces/default/services", svc("kubernetes"));
+    assert.equal(dup.status, 409, "AlreadyExists after the IP was reserved");
+    const ok = await t.post("/api/v1/namespaces/default/services", svc("web"));
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    assert.equal((ok.body.spec as { clusterIP: string }).clusterIP, "10.43.0.50");
+  } finally {
+    await t.stop();
+  }
+});
