@@ -45,7 +45,9 @@ export async function handleUpdate(svc: RestServices, call: Call): Promise<Respo
   if (!current) throw notFound(refOf(call));
   const precondition = (body.metadata as Record<string, unknown> | undefined)?.resourceVersion;
   let next: KubeObject = body;
-  if (call.path.subresource === "scale") next = applyScale(call.t, current.obj, body);
+  if (call.path.subresource === "scale") {
+    next = applyScale(call.t, viewObject(call.t, current.obj), body);
+  }
   const sub = call.path.subresource;
   const obj = await updateObject(svc, call, {
     current,
@@ -136,7 +138,9 @@ export async function handlePatch(svc: RestServices, call: Call): Promise<Respon
         ? rv
         : undefined;
       let next = patched;
-      if (call.path.subresource === "scale") next = applyScale(t, current.obj, patched);
+      if (call.path.subresource === "scale") {
+        next = applyScale(t, viewObject(t, current.obj), patched);
+      }
       const obj = await updateObject(svc, call, {
         current,
         next,

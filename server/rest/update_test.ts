@@ -185,3 +185,24 @@ Deno.test("a Service keeps its ClusterIP when an update leaves it out", async ()
     await t.stop();
   }
 });
+
+Deno.test("a PUT whose body names another apiVersion or kind than the URL is a 400", async () => {
+  const t = await startTestApi();
+  try {
+    const created = await t.post("/apis/apps/v1/namespaces/default/deployments", deployment("web"));
+    assert.equal(created.status, 201);
+    for (
+      const [apiVersion, kind] of [["apps/v2", "Deployment"], ["v1", "Deployment"], [
+        "apps/v1",
+        "StatefulSet",
+      ]]
+    ) {
+      const body = { ...created.body, apiVersion, kind };
+      const r = await t.put("/apis/apps/v1/namespaces/default/deployments/web", body);
+      assert.equal(r.status, 400, `${apiVersion} ${kind}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.reason, "BadRequest");
+    }
+  } finally {
+    await t.stop();
+  }
+});

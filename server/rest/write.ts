@@ -169,7 +169,7 @@ export async function updateObject(
   const { t } = call;
   const old = input.current.obj;
   let next = input.next;
-  checkTypeMeta(t, next, (next.apiVersion as string | undefined)?.split("/").pop() ?? t.version);
+  checkTypeMeta(t, next);
   const meta = metaOf(next);
   const oldMeta = old.metadata ?? {};
   if (meta.name !== undefined && meta.name !== oldMeta.name) {
