@@ -143,9 +143,9 @@ export function createApp(opts: AppOptions): Hono<Env> {
     const path = new URL(c.req.url).pathname.slice("/openapi/v3/".length);
     const doc = await opts.openapi.document(path);
     if (!doc) throw notFoundPlain();
-    return new Response(doc.json, {
+    return new Response(doc.bytes, {
       headers: {
-        "content-length": String(new TextEncoder().encode(doc.json).byteLength),
+        "content-length": String(doc.bytes.byteLength),
         "content-type": "application/json",
         etag: `"${doc.hash}"`,
         "cache-control": "public, immutable",

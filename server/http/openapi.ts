@@ -11,7 +11,8 @@ import { findKind, schemaTable } from "../../api/schema/table.ts";
 import type { Registry } from "../registry/registry.ts";
 
 interface Doc {
-  json: string;
+  /** The document, encoded once. */
+  bytes: Uint8Array<ArrayBuffer>;
   hash: string;
 }
 
@@ -88,7 +89,7 @@ export class OpenApiCache {
       }),
     });
     const json = JSON.stringify(doc);
-    const entry = { json, hash: hashDocument(json) };
+    const entry = { bytes: new TextEncoder().encode(json), hash: hashDocument(json) };
     this.#docs.set(path, entry);
     return entry;
   }

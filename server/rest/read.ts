@@ -65,6 +65,8 @@ export async function getObject(svc: RestServices, call: Call): Promise<Entry> {
   return entry;
 }
 
+const ENCODER = new TextEncoder();
+
 export function respondJson(
   body: string | unknown,
   status = 200,
@@ -72,7 +74,7 @@ export function respondJson(
 ): Response {
   const headers = new Headers({ "content-type": "application/json" });
   for (const w of warnings) headers.append("warning", `299 - "${w.replaceAll('"', "'")}"`);
-  const bytes = new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body));
+  const bytes = ENCODER.encode(typeof body === "string" ? body : JSON.stringify(body));
   headers.set("content-length", String(bytes.byteLength));
   return new Response(bytes, { status, headers });
 }
