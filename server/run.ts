@@ -144,7 +144,7 @@ export async function runServer(
     logger,
   });
   const actualPort = httpServer.port;
-  log.info("listening", { address: `https://${bind}:${actualPort}` });
+  log.info("listening", { address: `https://${bind}:${actualPort}`, tls: httpServer.mode });
 
   const kubeconfigPath = String(cfg["write-kubeconfig"]);
   if (kubeconfigPath) {

@@ -1,13 +1,19 @@
 /**
- * The HTTPS listener: TLS is terminated by `Deno.listenTls` (ALPN h2 and http/1.1) with
- * TCP_NODELAY set on every connection, and the plain bytes are relayed to `Deno.serve` on a
- * private unix socket, which speaks HTTP/1.1 and HTTP/2 (prior knowledge) to the fetch handler.
+ * The HTTPS listener (HTTP/2 and HTTP/1.1 by ALPN).
  *
- * Why not `Deno.serve({ cert, key })`: on Deno 2.9 its TLS connections keep Nagle's algorithm on,
- * so every response over ~1.5 kB waited ~44 ms for the client's delayed ACK (a 3 kB answer:
- * 43 ms there, 0.7 ms here). Every list, watch event and OpenAPI document paid it.
+ * On Deno 2.9 the connections `Deno.serve({ cert, key })` accepts keep Nagle's algorithm on, and
+ * it writes a response's head and body as separate TLS records, so every response over ~1.5 kB
+ * waited ~44 ms for the client's delayed ACK (every list, watch event and OpenAPI document).
+ * Two ways round it, in order:
+ * - direct: `Deno.serve` terminates TLS itself and TCP_NODELAY is set on its listening socket,
+ *   which Linux copies to every accepted connection (nodelay.ts; needs FFI and /proc);
+ * - relay, when that is not possible: TLS is terminated by `Deno.listenTls` and the plain bytes
+ *   are relayed to `Deno.serve` on a private unix socket (h1 and h2c); the relay writes what the
+ *   HTTP server wrote as one TLS record, so nothing waits. It costs an extra copy through JS and
+ *   two more hops per request, and the HTTP server does not see the client's address.
  */
 import type { Logger } from "../../api/log.ts";
+import { setListenerNoDelay } from "./nodelay.ts";
 
 export interface TlsListenerOptions {
   hostname: string;
@@ -16,6 +22,8 @@ export interface TlsListenerOptions {
   key: string;
   /** The private unix socket between the TLS relay and the HTTP server (in a 0700 directory). */
   socketPath: string;
+  /** Relay even where TCP_NODELAY could be set on the listener (tests of the fallback). */
+  forceRelay?: boolean;
   signal: AbortSignal;
   handler: (req: Request) => Response | Promise<Response>;
   logger: Logger;
@@ -24,6 +32,8 @@ export interface TlsListenerOptions {
 export interface TlsListener {
   /** The TCP port actually bound (useful with port 0). */
   port: number;
+  /** How TLS is served: see the module comment. */
+  mode: "direct" | "relay";
   /** Resolves once the listener and the HTTP server have stopped. */
   finished: Promise<void>;
 }
@@ -57,6 +67,56 @@ async function pump(from: Deno.Conn, to: Deno.Conn): Promise<void> {
 
 export async function listenTls(opts: TlsListenerOptions): Promise<TlsListener> {
   const log = opts.logger.with({ component: "https" });
+  if (!opts.forceRelay) {
+    const direct = await serveDirect(opts, log);
+    if (direct) return direct;
+  }
+  return await serveRelay(opts, log);
+}
+
+function onError(log: Logger) {
+  return (e: unknown) => {
+    log.error("unhandled request error", { error: String(e) });
+    return new Response("internal error", { status: 500 });
+  };
+}
+
+/** `Deno.serve` over TLS with TCP_NODELAY on its listener; undefined when that cannot be set. */
+async function serveDirect(
+  opts: TlsListenerOptions,
+  log: Logger,
+): Promise<TlsListener | undefined> {
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  opts.signal.addEventListener("abort", abort, { once: true });
+  let listening!: () => void;
+  const ready = new Promise<void>((r) => listening = r);
+  const http = Deno.serve({
+    hostname: opts.hostname,
+    port: opts.port,
+    cert: opts.cert,
+    key: opts.key,
+    signal: stop.signal,
+    onListen: () => listening(),
+    onError: onError(log),
+  }, opts.handler);
+  await ready;
+  const port = (http.addr as Deno.NetAddr).port;
+  try {
+    setListenerNoDelay(port);
+  } catch (e) {
+    log.info("TCP_NODELAY cannot be set on the listener: relaying TLS instead", {
+      error: e instanceof Error ? e.message : String(e),
+    });
+    opts.signal.removeEventListener("abort", abort);
+    stop.abort();
+    await http.finished;
+    return undefined;
+  }
+  return { port, mode: "direct", finished: http.finished };
+}
+
+async function serveRelay(opts: TlsListenerOptions, log: Logger): Promise<TlsListener> {
   await removeIfExists(opts.socketPath);
   let listening!: () => void;
   const ready = new Promise<void>((r) => listening = r);
@@ -64,10 +124,7 @@ export async function listenTls(opts: TlsListenerOptions): Promise<TlsListener> 
     path: opts.socketPath,
     signal: opts.signal,
     onListen: () => listening(),
-    onError: (e) => {
-      log.error("unhandled request error", { error: String(e) });
-      return new Response("internal error", { status: 500 });
-    },
+    onError: onError(log),
   }, opts.handler);
   await ready;
   await Deno.chmod(opts.socketPath, 0o600);
@@ -84,8 +141,6 @@ export async function listenTls(opts: TlsListenerOptions): Promise<TlsListener> 
     conns.add(conn);
     let upstream: Deno.UnixConn | undefined;
     try {
-      // Nagle off: responses leave at once instead of waiting for the client's delayed ACK.
-      (conn as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       upstream = await Deno.connect({ transport: "unix", path: opts.socketPath });
       await Promise.all([pump(conn, upstream), pump(upstream, conn)]);
     } catch (e) {
@@ -121,5 +176,5 @@ export async function listenTls(opts: TlsListenerOptions): Promise<TlsListener> 
     }
     await removeIfExists(opts.socketPath).catch(() => {});
   })();
-  return { port: (listener.addr as Deno.NetAddr).port, finished };
+  return { port: (listener.addr as Deno.NetAddr).port, mode: "relay", finished };
 }

@@ -13,7 +13,13 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-Deno.test("the TLS listener serves HTTP/1.1 and HTTP/2, streams, and shuts down cleanly", async () => {
+for (const forceRelay of [false, true]) {
+  Deno.test(`the TLS listener (${forceRelay ? "relay" : "direct"}) serves HTTP/1.1 and HTTP/2, streams, and shuts down cleanly`, async () => {
+    await serveAndCheck(forceRelay);
+  });
+}
+
+async function serveAndCheck(forceRelay: boolean) {
   const dir = await Deno.makeTempDir({ prefix: "kno-tls-listener-" });
   try {
     const tls = await issueTls(join(dir, "tls"), ["127.0.0.1", "localhost"], silentLogger);
@@ -26,6 +32,7 @@ Deno.test("the TLS listener serves HTTP/1.1 and HTTP/2, streams, and shuts down 
       cert: tls.certPem,
       key: tls.keyPem,
       socketPath,
+      forceRelay,
       signal: ac.signal,
       logger: silentLogger,
       handler: async (req) => {
@@ -46,8 +53,13 @@ Deno.test("the TLS listener serves HTTP/1.1 and HTTP/2, streams, and shuts down 
       },
     });
     assert.ok(server.port > 0);
-    assert.ok(await exists(socketPath), "the private HTTP socket exists while serving");
-    assert.equal((await Deno.stat(socketPath)).mode! & 0o777, 0o600);
+    assert.equal(server.mode, forceRelay ? "relay" : "direct");
+    if (forceRelay) {
+      assert.ok(await exists(socketPath), "the private HTTP socket exists while serving");
+      assert.equal((await Deno.stat(socketPath)).mode! & 0o777, 0o600);
+    } else {
+      assert.equal(await exists(socketPath), false, "no relay socket when TLS is served directly");
+    }
     const base = `https://127.0.0.1:${server.port}`;
     for (const http2 of [false, true]) {
       const client = Deno.createHttpClient({ caCerts: [tls.caCertPem], http1: !http2, http2 });
@@ -70,4 +82,4 @@ Deno.test("the TLS listener serves HTTP/1.1 and HTTP/2, streams, and shuts down 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
+}
