@@ -11,25 +11,30 @@ function bearer(req: Request): string | undefined {
   return m?.[1];
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const ea = new TextEncoder().encode(a);
-  const eb = new TextEncoder().encode(b);
-  let diff = ea.length ^ eb.length;
-  for (let i = 0; i < Math.max(ea.length, eb.length); i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0);
+const ENCODER = new TextEncoder();
+
+/** Compares in time that depends only on the lengths, not on where the bytes differ. */
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return diff === 0;
 }
 
 export class StaticTokenAuthenticator implements Authenticator {
-  #tokens: { token: string; user: UserInfo }[];
+  #tokens: { token: Uint8Array; user: UserInfo }[];
 
   constructor(tokens: { token: string; user: UserInfo }[]) {
-    this.#tokens = tokens.filter((t) => t.token.length > 0);
+    this.#tokens = tokens.filter((t) => t.token.length > 0).map((t) => ({
+      token: ENCODER.encode(t.token),
+      user: t.user,
+    }));
   }
 
   authenticate(req: Request): Promise<UserInfo | undefined> {
     const tok = bearer(req);
     if (!tok) return Promise.resolve(undefined);
-    const hit = this.#tokens.find((t) => constantTimeEqual(t.token, tok));
+    const given = ENCODER.encode(tok);
+    const hit = this.#tokens.find((t) => constantTimeEqual(t.token, given));
     return Promise.resolve(hit?.user);
   }
 }

@@ -10,6 +10,7 @@ import type { UserInfo } from "../registry/types.ts";
 import type { RestServices } from "../rest/context.ts";
 import { handleResourceRequest, notFoundPlain } from "../rest/dispatch.ts";
 import { respondJson } from "../rest/read.ts";
+import { splitRequestUrl } from "../rest/request.ts";
 import {
   AGGREGATED_CONTENT_TYPE,
   aggregatedDiscovery,
@@ -49,7 +50,8 @@ export interface AppOptions {
 /** Paths anyone may read, as upstream's system:public-info-viewer allows. */
 const PUBLIC = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
-type Env = { Variables: { user: UserInfo } };
+type RequestUrl = { path: string; search: string };
+type Env = { Variables: { user: UserInfo; url: RequestUrl } };
 
 export function statusResponse(e: ApiError): Response {
   return respondJson(e.toStatus(), e.code);
@@ -71,7 +73,9 @@ export function createApp(opts: AppOptions): Hono<Env> {
 
   app.use("*", async (c, next) => {
     const started = performance.now();
-    const path = new URL(c.req.url).pathname;
+    const url = splitRequestUrl(c.req.url);
+    c.set("url", url);
+    const path = url.path;
     if (
       !PUBLIC.has(path) && !path.startsWith("/healthz/") && !path.startsWith("/livez/") &&
       !path.startsWith("/readyz/")
@@ -153,8 +157,9 @@ export function createApp(opts: AppOptions): Hono<Env> {
     });
   });
 
-  const resource = (c: { req: { raw: Request; url: string }; get: (k: "user") => UserInfo }) =>
-    handleResourceRequest(svc, c.req.raw, new URL(c.req.url), c.get("user"));
+  const resource = (
+    c: { req: { raw: Request }; get: <K extends "user" | "url">(k: K) => Env["Variables"][K] },
+  ) => handleResourceRequest(svc, c.req.raw, c.get("url"), c.get("user"));
   app.all("/api/*", resource);
   app.all("/apis/*", resource);
   return app;

@@ -49,11 +49,11 @@ function forbiddenMessage(a: RequestAttributes): string {
 export async function handleResourceRequest(
   svc: RestServices,
   req: Request,
-  url: URL,
+  url: { path: string; search: string },
   user: UserInfo,
 ): Promise<Response> {
   const path = parseResourcePath(
-    url.pathname,
+    url.path,
     (g, v, r) => svc.registry.lookup(g, v, r)?.namespaced,
   );
   if (!path) throw notFoundPlain();
@@ -66,7 +66,7 @@ export async function handleResourceRequest(
     throw notFoundPlain();
   }
   if (path.subresource && !t.subresources.includes(path.subresource)) throw notFoundPlain();
-  const query = parseQuery(url);
+  const query = parseQuery(url.search);
   const watch = query.bool("watch");
   const verb = verbOf(req.method, Boolean(path.name), watch);
   if (
@@ -88,7 +88,7 @@ export async function handleResourceRequest(
     subresource: path.subresource,
     namespace: path.namespace,
     name: path.name,
-    path: url.pathname,
+    path: url.path,
   };
   const decision = await svc.authorizer.authorize(attrs);
   if (!decision.allowed) {

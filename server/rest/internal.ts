@@ -18,7 +18,6 @@ export class InternalClient {
   constructor(private svc: RestServices, private manager: string) {}
 
   #call(t: ResourceType, ns: string, name: string, subresource = ""): Call {
-    const url = new URL("https://internal/");
     return {
       t,
       path: {
@@ -29,8 +28,8 @@ export class InternalClient {
         name,
         subresource,
       },
-      query: parseQuery(url),
-      req: new Request(url),
+      query: parseQuery(""),
+      req: new Request("https://internal/"),
       user: SYSTEM_USER,
       warnings: [],
     };

@@ -66,16 +66,18 @@ export async function getObject(svc: RestServices, call: Call): Promise<Entry> {
 }
 
 const ENCODER = new TextEncoder();
+const JSON_HEADERS = { "content-type": "application/json" };
 
 export function respondJson(
   body: string | unknown,
   status = 200,
   warnings: string[] = [],
 ): Response {
-  const headers = new Headers({ "content-type": "application/json" });
-  for (const w of warnings) headers.append("warning", `299 - "${w.replaceAll('"', "'")}"`);
+  // A byte body: the HTTP server knows its length and sends it as one piece.
   const bytes = ENCODER.encode(typeof body === "string" ? body : JSON.stringify(body));
-  headers.set("content-length", String(bytes.byteLength));
+  if (!warnings.length) return new Response(bytes, { status, headers: JSON_HEADERS });
+  const headers: [string, string][] = [["content-type", "application/json"]];
+  for (const w of warnings) headers.push(["warning", `299 - "${w.replaceAll('"', "'")}"`]);
   return new Response(bytes, { status, headers });
 }
 
