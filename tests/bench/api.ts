@@ -14,9 +14,12 @@ import {
   configMapBody,
   createNamespace,
   fillNamespace,
+  h2loadOpsAt,
+  type H2loadOpsAtConcurrency,
   opsAt,
   type OpsAtConcurrency,
 } from "./requests.ts";
+import { H2LOAD_BIN, h2loadInstalled } from "./h2load.ts";
 import { median } from "./stats.ts";
 import { watchFanOut, type WatchResult } from "./watch.ts";
 
@@ -44,6 +47,10 @@ export interface ApiBenchOptions {
   readyRuns: number;
   /** Path of the etcd binary; empty to skip etcd. */
   etcdBin: string;
+  /** The h2load binary; empty to skip the h2load load. */
+  h2loadBin: string;
+  /** GETs per concurrency level under h2load. */
+  h2loadGets: number;
   /** Progress lines (the report itself is printed by the caller). */
   progress: (line: string) => void;
 }
@@ -63,6 +70,8 @@ export const DEFAULTS: Omit<ApiBenchOptions, "dir" | "progress"> = {
   valueBytes: 300,
   readyRuns: 3,
   etcdBin: "/usr/bin/etcd",
+  h2loadBin: H2LOAD_BIN,
+  h2loadGets: 20_000,
 };
 
 export interface ApiBenchResult {
@@ -73,6 +82,8 @@ export interface ApiBenchResult {
   idleWrites: { idle: IdleWrites; afterObjects: IdleWrites };
   fill: LoadResult;
   ops: OpsAtConcurrency[];
+  /** The same creates and GETs from h2load, or why they were not measured. */
+  h2load: H2loadOpsAtConcurrency[] | { skipped: string };
   bigList: BigListResult;
   watch: WatchResult | { error: string };
   reference: Reference[];
@@ -128,6 +139,26 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
       ops.push(await opsAt(endpoint, c, o, "bench-list"));
     }
 
+    let h2load: H2loadOpsAtConcurrency[] | { skipped: string };
+    if (!o.h2loadBin) h2load = { skipped: "h2load disabled" };
+    else if (!await h2loadInstalled(o.h2loadBin)) {
+      h2load = { skipped: `h2load not installed (apt-get install -y nghttp2-client)` };
+    } else {
+      h2load = [];
+      for (const c of o.clients) {
+        say(`h2load: create/get at ${c} client(s)`);
+        h2load.push(
+          await h2loadOpsAt(endpoint, c, {
+            ops: o.ops,
+            gets: o.h2loadGets,
+            valueBytes: o.valueBytes,
+            dir: o.dir,
+            bin: o.h2loadBin,
+          }),
+        );
+      }
+    }
+
     say(`watch: ${o.watchers} watchers, ${o.watchEvents} events`);
     await createNamespace(endpoint, "bench-watch");
     let watch: WatchResult | { error: string };
@@ -154,6 +185,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
       idleWrites: { idle, afterObjects },
       fill,
       ops,
+      h2load,
       bigList: big,
       watch,
     };
@@ -162,11 +194,14 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
 
+  // The API's create rate from the cheaper client where it was measured; etcd gets the same one.
+  const creates = Array.isArray(result.h2load) ? result.h2load : result.ops;
   const { reference, etcd } = await measureReference({
     dir: o.dir,
     etcdBin: o.etcdBin,
     writes: o.ops,
-    apiCreates: result.ops.map((a) => ({ clients: a.clients, perSecond: a.create.opsPerSecond })),
+    apiCreates: creates.map((a) => ({ clients: a.clients, perSecond: a.create.opsPerSecond })),
+    ...(Array.isArray(result.h2load) ? { h2loadBin: o.h2loadBin } : {}),
     body: (i) => configMapBody(`cm-${i}`, o.valueBytes),
     key: (c, i) => `/registry/configmaps/bench-c${c}/cm-${i}`,
     progress: say,

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { REPO } from "../harness.ts";
 import { etcdInstalled } from "./etcd.ts";
+import { h2loadInstalled } from "./h2load.ts";
 
 const MAIN = join(REPO, "tests", "bench", "main.ts");
 
@@ -75,6 +76,8 @@ Deno.test("bench api runs every measurement at tiny sizes and writes its numbers
       "20",
       "--ready-runs",
       "1",
+      "--h2load-gets",
+      "40",
     ]);
     assert.equal(r.code, 0, r.stderr);
     for (
@@ -113,6 +116,20 @@ Deno.test("bench api runs every measurement at tiny sizes and writes its numbers
         assert.ok(l.opsPerSecond > 0 && l.latency.p99Ms >= l.latency.p50Ms);
       }
     }
+
+    const withH2load = await h2loadInstalled();
+    if (withH2load) {
+      assert.deepEqual(res.h2load.map((o: { clients: number }) => o.clients), [1, 4]);
+      for (const level of res.h2load) {
+        for (const [op, n] of [["create", 20], ["get", 40]] as const) {
+          const l: Load = level[op];
+          assert.equal(l.errors, 0, `h2load ${op} at ${level.clients}: ${JSON.stringify(l)}`);
+          assert.equal(l.ops, n);
+          assert.ok(l.opsPerSecond > 0 && l.latency.p99Ms >= l.latency.p50Ms);
+        }
+      }
+      assert.ok(r.stdout.includes("from h2load"));
+    } else assert.match(res.h2load.skipped, /h2load not installed/);
 
     assert.equal(res.bigList.errors, 0, res.bigList.firstError);
     assert.equal(res.bigList.full.count, 2);

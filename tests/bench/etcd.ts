@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { type LoadResult, runLoad } from "./load.ts";
+import { runH2load } from "./h2load.ts";
 
 export const ETCD_BIN = "/usr/bin/etcd";
 
@@ -129,4 +130,31 @@ export async function etcdPutRate(
   } finally {
     for (const c of conns) c.close();
   }
+}
+
+/**
+ * `count` puts from `clients` h2load connections (HTTP/1.1 keep-alive: etcd's port serves gRPC
+ * on HTTP/2). h2load sends one body, so every put writes the same key: each is still its own
+ * durable revision.
+ */
+export function etcdPutRateH2load(
+  url: string,
+  clients: number,
+  count: number,
+  key: string,
+  value: string,
+  dir: string,
+  opts: { bin?: string } = {},
+): Promise<LoadResult> {
+  return runH2load({
+    ...opts,
+    urls: [`${url}/v3/kv/put`],
+    clients,
+    requests: count,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ key: base64(key), value: base64(value) }),
+    ok: [200],
+    h1: true,
+    dir,
+  });
 }

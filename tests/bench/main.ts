@@ -31,6 +31,9 @@ flags (api):
   --ready-runs <n>                starts timed to /readyz (${DEFAULTS.readyRuns})
   --etcd <path>                   etcd binary (${DEFAULTS.etcdBin})
   --no-etcd                       skip etcd
+  --h2load <path>                 h2load binary, the C load generator (${DEFAULTS.h2loadBin})
+  --no-h2load                     skip the h2load measurements
+  --h2load-gets <n>               GETs per level under h2load (${DEFAULTS.h2loadGets})
   --strict                        exit 1 when a target fails
 `;
 
@@ -60,6 +63,7 @@ const NUMERIC = {
   "page-size": "pageSize",
   "value-bytes": "valueBytes",
   "ready-runs": "readyRuns",
+  "h2load-gets": "h2loadGets",
 } as const;
 
 async function api(args: string[]): Promise<number> {
@@ -75,6 +79,8 @@ async function api(args: string[]): Promise<number> {
         clients: { type: "string" },
         etcd: { type: "string" },
         "no-etcd": { type: "boolean" },
+        h2load: { type: "string" },
+        "no-h2load": { type: "boolean" },
         strict: { type: "boolean" },
         help: { type: "boolean" },
         ...Object.fromEntries(Object.keys(NUMERIC).map((k) => [k, { type: "string" as const }])),
@@ -101,6 +107,7 @@ async function api(args: string[]): Promise<number> {
     clients,
     dir,
     etcdBin: v["no-etcd"] ? "" : String(v.etcd ?? DEFAULTS.etcdBin),
+    h2loadBin: v["no-h2load"] ? "" : String(v.h2load ?? DEFAULTS.h2loadBin),
     progress: (line) =>
       console.error(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`),
   };

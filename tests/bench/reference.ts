@@ -5,7 +5,7 @@
  * etcd 3.4 from the same number of clients.
  */
 import { openDatastore, rawSqliteDurableWrites, storeWriteRate } from "../../datastore/mod.ts";
-import { etcdInstalled, etcdPutRate, startEtcd } from "./etcd.ts";
+import { etcdInstalled, etcdPutRate, etcdPutRateH2load, startEtcd } from "./etcd.ts";
 import type { LoadResult } from "./load.ts";
 
 export interface Reference {
@@ -34,6 +34,8 @@ export interface ReferenceOptions {
   writes: number;
   /** The API server's measured create rate at each concurrency level. */
   apiCreates: { clients: number; perSecond: number }[];
+  /** The h2load binary, when the API creates were measured with it: etcd is then put with it too. */
+  h2loadBin?: string;
   /** The value of write `i` (the API's request body). */
   body: (i: number) => string;
   /** The etcd key of write `i` from the level with `clients` clients. */
@@ -87,7 +89,11 @@ export async function measureReference(
         fractionOfRawSqlite: api / raw.writesPerSecond,
       };
       if (etcdProc) {
-        ref.etcd = await etcdPutRate(etcdProc.url, c, o.writes, (i) => o.key(c, i), o.body);
+        ref.etcd = o.h2loadBin
+          ? await etcdPutRateH2load(etcdProc.url, c, o.writes, o.key(c, 0), o.body(0), o.dir, {
+            bin: o.h2loadBin,
+          })
+          : await etcdPutRate(etcdProc.url, c, o.writes, (i) => o.key(c, i), o.body);
         ref.fractionOfEtcd = api / ref.etcd.opsPerSecond;
       }
       reference.push(ref);
