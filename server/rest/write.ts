@@ -3,6 +3,7 @@
  * managed fields, then one conditional datastore write.
  */
 import {
+  ApiError,
   badRequest,
   conflict,
   forbidden,
@@ -33,6 +34,9 @@ export interface WriteOptions {
   /** Managed fields already computed (server-side apply); otherwise derived from the change. */
   managedFields?: unknown[];
 }
+
+/** Tries at a free generated name before a create with generateName gives up with 409. */
+const GENERATE_NAME_ATTEMPTS = 8;
 
 const SYSTEM_FIELDS = [
   "uid",
@@ -99,9 +103,10 @@ export async function createObject(
       }) does not match the name on the URL (${call.path.name})`,
     );
   }
-  if (!meta.name && typeof meta.generateName === "string" && meta.generateName) {
-    meta.name = meta.generateName + generateSuffix();
-  }
+  const generateName = !meta.name && typeof meta.generateName === "string" && meta.generateName
+    ? meta.generateName
+    : undefined;
+  if (generateName) meta.name = generateName + generateSuffix();
   if (meta.resourceVersion !== undefined && meta.resourceVersion !== "") {
     throw badRequest("resourceVersion should not be set on objects to be created");
   }
@@ -136,9 +141,18 @@ export async function createObject(
         now,
       });
     if (!(meta.managedFields as unknown[]).length) delete meta.managedFields;
-    const name = String(meta.name ?? "");
     if (dryRun) return obj;
-    return await svc.store.create(objectKey(t, ns, name), obj, refOf(call, name));
+    // A generated name that is taken is generated again, as upstream does (RetryGenerateName).
+    for (let attempt = 1;; attempt++) {
+      const name = String(meta.name ?? "");
+      try {
+        return await svc.store.create(objectKey(t, ns, name), obj, refOf(call, name));
+      } catch (e) {
+        const taken = e instanceof ApiError && e.reason === "AlreadyExists";
+        if (!generateName || !taken || attempt >= GENERATE_NAME_ATTEMPTS) throw e;
+        meta.name = generateName + generateSuffix();
+      }
+    }
   } catch (e) {
     // Undo what prepareCreate reserved (a Service's cluster IP) for an object never stored.
     if (!dryRun) await t.hooks?.afterDelete?.(obj, { now, dryRun });

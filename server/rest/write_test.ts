@@ -51,6 +51,44 @@ Deno.test("generateName makes a unique name from the prefix", async () => {
   }
 });
 
+/** Runs `fn` with crypto.getRandomValues filling zeros (generated suffix "bbbbb") `times` times. */
+async function withZeroRandom<T>(times: number, fn: () => Promise<T>): Promise<T> {
+  const real = crypto.getRandomValues.bind(crypto);
+  let left = times;
+  crypto.getRandomValues = (<A extends ArrayBufferView | null>(a: A): A => {
+    if (left-- > 0 && a) {
+      new Uint8Array(a.buffer, a.byteOffset, a.byteLength).fill(0);
+      return a;
+    }
+    return real(a as never) as A;
+  }) as typeof crypto.getRandomValues;
+  try {
+    return await fn();
+  } finally {
+    crypto.getRandomValues = real;
+  }
+}
+
+Deno.test("a generated name that is taken is generated again; 409 only when every try is taken", async () => {
+  const t = await startTestApi();
+  try {
+    assert.equal((await t.post(`${NS}/configmaps`, configMap("job-bbbbb", {}))).status, 201);
+    const body = { metadata: { generateName: "job-" }, data: {} };
+    const r = await withZeroRandom(1, () => t.post(`${NS}/configmaps`, body));
+    assert.equal(r.status, 201, r.text);
+    assert.match(String(metaOf(r.body).name), /^job-[a-z0-9]{5}$/);
+    assert.notEqual(metaOf(r.body).name, "job-bbbbb");
+    const stuck = await withZeroRandom(100, () => t.post(`${NS}/configmaps`, body));
+    assert.equal(stuck.status, 409, stuck.text);
+    assert.equal(stuck.body.reason, "AlreadyExists");
+    const list = await t.get(`${NS}/configmaps`);
+    const names = (list.body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name);
+    assert.equal(names.filter((n) => n.startsWith("job-")).length, 2, "nothing more written");
+  } finally {
+    await t.stop();
+  }
+});
+
 Deno.test("dryRun=All answers like a create but stores nothing", async () => {
   const t = await startTestApi();
   try {
