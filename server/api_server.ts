@@ -10,7 +10,7 @@ import type { Authenticator, Authorizer } from "./auth/types.ts";
 import { CrdController } from "./controllers/crd.ts";
 import { NamespaceController } from "./controllers/namespace.ts";
 import { NamespaceDefaultsController } from "./controllers/namespace_defaults.ts";
-import { createApp, type VersionInfo } from "./http/app.ts";
+import { createHandler, type VersionInfo } from "./http/app.ts";
 import { Metrics } from "./http/metrics.ts";
 import { OpenApiCache } from "./http/openapi.ts";
 import { validateCrd } from "./kinds/crd.ts";
@@ -96,7 +96,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     builtinResolver,
     `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.${KUBE_VERSION.patch}`,
   );
-  const app = createApp({
+  const handler = createHandler({
     services,
     authenticator: opts.authenticator,
     openapi,
@@ -137,7 +137,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   }
 
   return {
-    fetch: (req) => Promise.resolve(app.fetch(req)),
+    fetch: handler,
     ready: () => isReady,
     async start(signal) {
       signal.addEventListener("abort", () => shutdown.abort(), { once: true });

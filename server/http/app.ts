@@ -6,7 +6,6 @@ import { Hono } from "hono";
 import { ApiError, internalError, notAcceptable, unauthorized } from "../../api/status.ts";
 import type { Logger } from "../../api/log.ts";
 import type { Authenticator } from "../auth/types.ts";
-import type { UserInfo } from "../registry/types.ts";
 import type { RestServices } from "../rest/context.ts";
 import { handleResourceRequest, notFoundPlain } from "../rest/dispatch.ts";
 import { respondJson } from "../rest/read.ts";
@@ -50,50 +49,81 @@ export interface AppOptions {
 /** Paths anyone may read, as upstream's system:public-info-viewer allows. */
 const PUBLIC = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
-type RequestUrl = { path: string; search: string };
-type Env = { Variables: { user: UserInfo; url: RequestUrl } };
-
 export function statusResponse(e: ApiError): Response {
   return respondJson(e.toStatus(), e.code);
 }
 
-export function createApp(opts: AppOptions): Hono<Env> {
-  const app = new Hono<Env>();
+function isPublic(path: string): boolean {
+  return PUBLIC.has(path) || path.startsWith("/healthz/") || path.startsWith("/livez/") ||
+    path.startsWith("/readyz/");
+}
+
+/**
+ * Whether a path names resources (`/api/<v>/<resource>...`, `/apis/<g>/<v>/<resource>...`):
+ * those go straight to the generic dispatcher; shorter ones are discovery documents.
+ */
+function isResourcePath(path: string): boolean {
+  let slashes = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47) slashes++;
+  if (path.endsWith("/")) slashes--;
+  if (path.startsWith("/api/")) return slashes >= 3;
+  if (path.startsWith("/apis/")) return slashes >= 4;
+  return false;
+}
+
+/**
+ * The server's fetch handler: authentication, the resource dispatcher for resource paths and
+ * Hono for the fixed ones, every error as a `Status`, metrics and the request log.
+ */
+export function createHandler(opts: AppOptions): (req: Request) => Promise<Response> {
+  const app = createApp(opts);
   const log = opts.logger.with({ component: "http" });
   const svc = opts.services;
-
-  app.onError((err) => {
+  const failed = (err: unknown): Response => {
     if (err instanceof ApiError) return statusResponse(err);
     log.error("request failed", {
       error: err instanceof Error ? err.stack ?? err.message : String(err),
     });
     return statusResponse(internalError(err instanceof Error ? err.message : String(err), err));
-  });
-  app.notFound(() => statusResponse(notFoundPlain()));
-
-  app.use("*", async (c, next) => {
+  };
+  return async (req) => {
     const started = performance.now();
-    const url = splitRequestUrl(c.req.url);
-    c.set("url", url);
-    const path = url.path;
-    if (
-      !PUBLIC.has(path) && !path.startsWith("/healthz/") && !path.startsWith("/livez/") &&
-      !path.startsWith("/readyz/")
-    ) {
-      const user = await opts.authenticator.authenticate(c.req.raw);
-      if (!user) throw unauthorized();
-      c.set("user", user);
+    const url = splitRequestUrl(req.url);
+    let res: Response;
+    try {
+      if (isPublic(url.path)) res = await app.fetch(req);
+      else {
+        const user = await opts.authenticator.authenticate(req);
+        if (!user) throw unauthorized();
+        res = isResourcePath(url.path)
+          ? await handleResourceRequest(svc, req, url, user)
+          : await app.fetch(req);
+      }
+    } catch (err) {
+      res = failed(err);
     }
-    await next();
     const ms = performance.now() - started;
-    opts.metrics.observe(c.req.method, c.res.status, ms);
+    opts.metrics.observe(req.method, res.status, ms);
     log.debug("request", {
-      method: c.req.method,
-      path,
-      status: c.res.status,
+      method: req.method,
+      path: url.path,
+      status: res.status,
       ms: Math.round(ms * 10) / 10,
     });
+    return res;
+  };
+}
+
+/** The fixed paths: health, version, metrics, discovery and OpenAPI (callers authenticate). */
+function createApp(opts: AppOptions): Hono {
+  const app = new Hono();
+  const svc = opts.services;
+
+  app.onError((err) => {
+    if (err instanceof ApiError) return statusResponse(err);
+    throw err;
   });
+  app.notFound(() => statusResponse(notFoundPlain()));
 
   const health =
     (name: string, ok: () => boolean) => (c: { text: (s: string, code: 200 | 500) => Response }) =>
@@ -157,10 +187,5 @@ export function createApp(opts: AppOptions): Hono<Env> {
     });
   });
 
-  const resource = (
-    c: { req: { raw: Request }; get: <K extends "user" | "url">(k: K) => Env["Variables"][K] },
-  ) => handleResourceRequest(svc, c.req.raw, c.get("url"), c.get("user"));
-  app.all("/api/*", resource);
-  app.all("/apis/*", resource);
   return app;
 }

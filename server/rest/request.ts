@@ -13,12 +13,24 @@ export interface ResourcePath {
   subresource: string;
 }
 
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw badRequest(`invalid percent-encoding in the path: "${s}"`);
+  }
+}
+
 /** Splits a path under /api or /apis. Returns undefined when it is not a resource path. */
 export function parseResourcePath(
   path: string,
   isNamespacedResource: (group: string, version: string, resource: string) => boolean | undefined,
 ): ResourcePath | undefined {
-  const seg = path.split("/").filter((s) => s !== "").map(decodeURIComponent);
+  const seg: string[] = [];
+  const encoded = path.includes("%");
+  for (const s of path.split("/")) {
+    if (s !== "") seg.push(encoded ? decodeSegment(s) : s);
+  }
   let group = "";
   let rest: string[];
   if (seg[0] === "api") {

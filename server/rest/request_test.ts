@@ -51,6 +51,10 @@ Deno.test("parseResourcePath decodes segments once and finds namespace, name and
     name: "d",
     subresource: "scale",
   });
+  assert.throws(
+    () => parseResourcePath("/api/v1/namespaces/%zz/configmaps", ns),
+    (e) => e instanceof ApiError && e.code === 400,
+  );
   assert.equal(parseResourcePath("/api/v1", ns), undefined);
   assert.equal(parseResourcePath("/version", ns), undefined);
 });
