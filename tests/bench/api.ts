@@ -14,12 +14,15 @@ import {
   configMapBody,
   createNamespace,
   fillNamespace,
+  generateNameBody,
   h2loadOpsAt,
   type H2loadOpsAtConcurrency,
   opsAt,
   type OpsAtConcurrency,
 } from "./requests.ts";
 import { H2LOAD_BIN, h2loadInstalled } from "./h2load.ts";
+import { type FloorLevel, measureFloor } from "./floor.ts";
+import { join } from "node:path";
 import { median } from "./stats.ts";
 import { watchFanOut, type WatchResult } from "./watch.ts";
 
@@ -84,6 +87,8 @@ export interface ApiBenchResult {
   ops: OpsAtConcurrency[];
   /** The same creates and GETs from h2load, or why they were not measured. */
   h2load: H2loadOpsAtConcurrency[] | { skipped: string };
+  /** The same h2load load against a bare Deno.serve over TLS (floor.ts), when h2load ran. */
+  floor?: FloorLevel[];
   bigList: BigListResult;
   watch: WatchResult | { error: string };
   reference: Reference[];
@@ -105,9 +110,18 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
 
   const dataDir = await Deno.makeTempDir({ dir: o.dir, prefix: "kno-bench-server-" });
   const server = await startServer({ dataDir });
-  let result: Omit<ApiBenchResult, "reference" | "etcd" | "machine" | "options" | "ready">;
+  let result: Omit<
+    ApiBenchResult,
+    "reference" | "etcd" | "machine" | "options" | "ready" | "floor"
+  >;
+  const tlsDir = join(dataDir, "server", "tls");
+  let tls: { cert: string; key: string } | undefined;
   try {
     const endpoint: Endpoint = { url: server.url, token: server.token, caPem: server.caPem };
+    tls = {
+      cert: await Deno.readTextFile(join(tlsDir, "serving-kube-apiserver.crt")),
+      key: await Deno.readTextFile(join(tlsDir, "serving-kube-apiserver.key")),
+    };
     const readyz = await server.api("/readyz");
     expectStatus("readyz", { status: readyz.status, text: await readyz.text() }, 200);
 
@@ -194,6 +208,20 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
 
+  let floor: FloorLevel[] | undefined;
+  if (Array.isArray(result.h2load) && tls) {
+    say("floor: the same h2load load against a bare Deno.serve over TLS");
+    floor = await measureFloor({
+      dir: o.dir,
+      clients: o.clients,
+      creates: o.ops,
+      gets: o.h2loadGets,
+      ...tls,
+      body: generateNameBody(o.valueBytes),
+      h2loadBin: o.h2loadBin,
+    });
+  }
+
   // The API's create rate from the cheaper client where it was measured; etcd gets the same one.
   const creates = Array.isArray(result.h2load) ? result.h2load : result.ops;
   const { reference, etcd } = await measureReference({
@@ -217,6 +245,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
     options,
     ready,
     ...result,
+    ...(floor ? { floor } : {}),
     reference,
     etcd,
   };

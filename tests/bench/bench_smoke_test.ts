@@ -129,6 +129,14 @@ Deno.test("bench api runs every measurement at tiny sizes and writes its numbers
         }
       }
       assert.ok(r.stdout.includes("from h2load"));
+      assert.deepEqual(res.floor.map((o: { clients: number }) => o.clients), [1, 4]);
+      for (const level of res.floor) {
+        assert.equal(level.create.errors, 0, JSON.stringify(level.create));
+        assert.equal(level.create.ops, 20);
+        assert.equal(level.get.errors, 0, JSON.stringify(level.get));
+        assert.equal(level.get.ops, 40);
+      }
+      assert.ok(r.stdout.includes("Floor: the same h2load load"));
     } else assert.match(res.h2load.skipped, /h2load not installed/);
 
     assert.equal(res.bigList.errors, 0, res.bigList.firstError);

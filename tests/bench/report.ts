@@ -9,6 +9,8 @@ export interface Target {
   actual: string;
   /** undefined when the measurement was not made (e.g. no 16-client level). */
   pass?: boolean;
+  /** The same measure on the bare Deno.serve floor (floor.ts), when it was measured. */
+  floor?: string;
 }
 
 const MB = 1024 * 1024;
@@ -26,6 +28,8 @@ export function targets(r: ApiBenchResult): Target[] {
   const at =
     [...levels].sort((a, b) => Math.abs(a.clients - wanted) - Math.abs(b.clients - wanted))[0];
   const c = at ? `${at.clients} clients (${client})` : "n/a";
+  const floorAt = (clients: number | undefined) => r.floor?.find((f) => f.clients === clients);
+  const fl = floorAt(at?.clients);
   const out: Target[] = [
     {
       name: "start to /readyz (fresh data dir, median)",
@@ -44,12 +48,14 @@ export function targets(r: ApiBenchResult): Target[] {
       target: "< 5 ms",
       actual: at ? ms(at.get.latency.p99Ms) : "n/a",
       ...(at ? { pass: at.get.latency.p99Ms < 5 && at.get.errors === 0 } : {}),
+      ...(fl ? { floor: ms(fl.get.latency.p99Ms) } : {}),
     },
     {
       name: `durable create p99 at ${c}`,
       target: "< 20 ms",
       actual: at ? ms(at.create.latency.p99Ms) : "n/a",
       ...(at ? { pass: at.create.latency.p99Ms < 20 && at.create.errors === 0 } : {}),
+      ...(fl ? { floor: ms(fl.create.latency.p99Ms) } : {}),
     },
   ];
   for (const ref of r.reference) {
@@ -58,6 +64,11 @@ export function targets(r: ApiBenchResult): Target[] {
       target: ">= 40 %",
       actual: pct(ref.fractionOfRawSqlite),
       pass: ref.fractionOfRawSqlite >= 0.4,
+      ...(floorAt(ref.clients)
+        ? {
+          floor: pct(floorAt(ref.clients)!.create.opsPerSecond / ref.rawSqliteWritesPerSecond),
+        }
+        : {}),
     });
   }
   return out;
@@ -145,6 +156,19 @@ export function renderReport(r: ApiBenchResult): string {
       out.push(`  first error at ${l.clients} client(s): ${l.firstError}`);
     }
   }
+  if (r.floor) {
+    out.push(
+      "",
+      "Floor: the same h2load load against a bare Deno.serve over TLS (no API machinery; a POST",
+      "is one durable SQLite commit of its body, a GET a constant ConfigMap): what the runtime and",
+      "the disk cost before kno adds anything",
+      table(
+        ["op", "clients", "ops", "p50", "p99", "max", "throughput", "errors"],
+        r.floor.flatMap((a) => [loadRow("create", a.create), loadRow("get", a.get)])
+          .map((row) => row.slice(0, 8)),
+      ),
+    );
+  }
 
   const b = r.bigList;
   out.push(
@@ -224,10 +248,19 @@ export function renderReport(r: ApiBenchResult): string {
 
   out.push("", "Targets");
   out.push(table(
-    ["target", "wanted", "measured", "result"],
-    t.map((
-      x,
-    ) => [x.name, x.target, x.actual, x.pass === undefined ? "n/a" : x.pass ? "PASS" : "FAIL"]),
+    ["target", "wanted", "measured", "result", "floor"],
+    t.map((x) => [
+      x.name,
+      x.target,
+      x.actual,
+      x.pass === undefined ? "n/a" : x.pass ? "PASS" : "FAIL",
+      x.floor ?? "",
+    ]),
   ));
+  if (r.floor) {
+    out.push(
+      "  floor: the same measure against the bare Deno.serve server above (no API machinery)",
+    );
+  }
   return out.join("\n");
 }

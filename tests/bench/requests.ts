@@ -254,6 +254,16 @@ export async function bigList(
   };
 }
 
+/** A ConfigMap with `generateName`: POSTed again and again, each creates a new object. */
+export function generateNameBody(valueBytes: number): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { generateName: "cm-", labels: { app: "kno-bench" } },
+    data: { payload: "v".repeat(valueBytes), generation: "0" },
+  });
+}
+
 export interface H2loadOpsAtConcurrency {
   clients: number;
   /** POSTs of a ConfigMap with `generateName`: every request creates a new object. */
@@ -272,12 +282,7 @@ export async function h2loadOpsAt(
   await createNamespace(endpoint, ns);
   const headers = { authorization: `Bearer ${endpoint.token}`, accept: "application/json" };
   const url = endpoint.url + nsPath(ns);
-  const body = JSON.stringify({
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: { generateName: "cm-", labels: { app: "kno-bench" } },
-    data: { payload: "v".repeat(o.valueBytes), generation: "0" },
-  });
+  const body = generateNameBody(o.valueBytes);
   const create = await runH2load({
     urls: [url],
     clients,

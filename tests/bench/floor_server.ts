@@ -1,0 +1,52 @@
+/**
+ * The floor under the API server: `Deno.serve` over TLS with no API machinery. A GET answers a
+ * constant ConfigMap; a POST commits its body to node:sqlite (WAL, synchronous=FULL, one
+ * transaction per request) and answers 201 with it. Run by floor.ts under the same h2load load
+ * as kno, it shows what the runtime and the disk cost before kno adds anything.
+ *
+ * Usage: deno run -A tests/bench/floor_server.ts <port> <cert file> <key file> <db file>
+ */
+import { DatabaseSync } from "node:sqlite";
+
+const [port, certFile, keyFile, dbFile] = Deno.args;
+if (!port || !certFile || !keyFile || !dbFile) {
+  throw new Error("usage: floor_server.ts <port> <cert file> <key file> <db file>");
+}
+const db = new DatabaseSync(dbFile);
+db.exec("PRAGMA journal_mode = WAL");
+db.exec("PRAGMA synchronous = FULL");
+db.exec("CREATE TABLE IF NOT EXISTS kv (id INTEGER PRIMARY KEY, value TEXT NOT NULL)");
+const insert = db.prepare("INSERT INTO kv (value) VALUES (?)");
+
+const encoder = new TextEncoder();
+const configMap = encoder.encode(JSON.stringify({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: {
+    name: "cm-floor",
+    namespace: "default",
+    uid: crypto.randomUUID(),
+    resourceVersion: "1",
+    creationTimestamp: new Date().toISOString(),
+    labels: { app: "kno-bench" },
+  },
+  data: { payload: "v".repeat(300), generation: "0" },
+}));
+const headers = { "content-type": "application/json" };
+
+Deno.serve({
+  hostname: "127.0.0.1",
+  port: Number(port),
+  cert: Deno.readTextFileSync(certFile),
+  key: Deno.readTextFileSync(keyFile),
+  onListen: () => console.log("listening"),
+}, async (req) => {
+  if (req.method === "POST") {
+    const body = await req.text();
+    db.exec("BEGIN IMMEDIATE");
+    insert.run(body);
+    db.exec("COMMIT");
+    return new Response(encoder.encode(body), { status: 201, headers });
+  }
+  return new Response(configMap, { headers });
+});
