@@ -1,6 +1,8 @@
 /**
- * The HTTP surface on Hono: authentication, errors as `Status` in one place, health, version,
- * metrics, discovery, OpenAPI and the generic resource handlers.
+ * The HTTP surface: one handler authenticates, sends resource paths straight to the generic
+ * resource dispatcher and the fixed paths (health, version, metrics, discovery, OpenAPI) to
+ * Hono, turns every error into a `Status` and records metrics. Resource requests skip Hono's
+ * routing and context: they are nearly all the traffic.
  */
 import { Hono } from "hono";
 import { ApiError, internalError, notAcceptable, unauthorized } from "../../api/status.ts";
