@@ -39,7 +39,8 @@ Deno.serve({
   port: Number(port),
   cert: Deno.readTextFileSync(certFile),
   key: Deno.readTextFileSync(keyFile),
-  onListen: () => console.log("listening"),
+  // The parent waits for this line on stdout.
+  onListen: () => Deno.stdout.writeSync(new TextEncoder().encode("listening\n")),
 }, async (req) => {
   if (req.method === "POST") {
     const body = await req.text();
