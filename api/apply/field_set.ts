@@ -21,15 +21,18 @@ export class FieldSet {
 
   /** Adds one path (a list of path elements). */
   insert(path: readonly string[]): this {
-    const [head, ...rest] = path;
-    if (head === undefined) return this;
-    let next = this.children.get(head);
-    if (!next) {
-      next = new FieldSet();
-      this.children.set(head, next);
+    if (path.length === 0) return this;
+    // deno-lint-ignore no-this-alias
+    let node: FieldSet = this;
+    for (const pe of path) {
+      let next = node.children.get(pe);
+      if (!next) {
+        next = new FieldSet();
+        node.children.set(pe, next);
+      }
+      node = next;
     }
-    if (rest.length === 0) next.member = true;
-    else next.insert(rest);
+    node.member = true;
     return this;
   }
 
@@ -41,9 +44,13 @@ export class FieldSet {
 
   /** The node at `path`, if any. */
   at(path: readonly string[]): FieldSet | undefined {
-    const [head, ...rest] = path;
-    if (head === undefined) return this;
-    return this.children.get(head)?.at(rest);
+    // deno-lint-ignore no-this-alias
+    let node: FieldSet | undefined = this;
+    for (const pe of path) {
+      node = node.children.get(pe);
+      if (!node) return undefined;
+    }
+    return node;
   }
 
   /** True when the set holds no path. */

@@ -25,19 +25,21 @@ export const isBase64 = (s: string): boolean => BASE64_RE.test(s.replace(/[\r\n]
 const DATE_TIME_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validDate(y: number, mo: number, d: number): boolean {
   if (mo < 1 || mo > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return d <= days;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
 }
 
 /** An RFC 3339 date-time ("2024-01-02T03:04:05Z", fractional seconds and offsets allowed). */
 export function isDateTime(s: string): boolean {
   const m = DATE_TIME_RE.exec(s);
   if (!m) return false;
-  const [y, mo, d, h, mi, sec, oh, om] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
-  return validDate(y ?? 0, mo ?? 0, d ?? 0) && (h ?? 0) < 24 && (mi ?? 0) < 60 &&
-    (sec ?? 0) < 61 && (oh ?? 0) < 24 && (om ?? 0) < 60;
+  const n = (i: number) => (m[i] === undefined ? 0 : Number(m[i]));
+  return validDate(n(1), n(2), n(3)) && n(4) < 24 && n(5) < 60 && n(6) < 61 && n(7) < 24 &&
+    n(8) < 60;
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -28,6 +28,9 @@ Deno.test("formats: durations, base64, date-time and friends", () => {
   assert.ok(!isBase64("abc") && !isBase64("a==="));
   assert.ok(isDateTime("2024-02-29T23:59:59Z") && isDateTime("2024-01-01t00:00:00.123456-07:00"));
   assert.ok(!isDateTime("2023-02-29T00:00:00Z") && !isDateTime("2024-01-01 00:00:00Z"));
+  assert.ok(isDateTime("2000-02-29T00:00:00Z") && !isDateTime("1900-02-29T00:00:00Z"));
+  assert.ok(!isDateTime("2024-04-31T00:00:00Z") && !isDateTime("2024-13-01T00:00:00Z"));
+  assert.ok(!isDateTime("2024-01-01T24:00:00Z") && !isDateTime("2024-01-01T00:00:00+24:00"));
   assert.ok(matchesFormat("ipv4", "10.0.0.1") && !matchesFormat("ipv4", "10.0.0.256"));
   assert.ok(matchesFormat("ipv6", "fd00::1") && !matchesFormat("ipv6", "fd00:::1"));
   assert.ok(matchesFormat("cidr", "10.42.0.0/16") && !matchesFormat("cidr", "10.42.0.0/33"));

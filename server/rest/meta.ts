@@ -23,9 +23,13 @@ export function timestamp(d: Date): string {
 
 const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
+/** Five random characters for generateName (not a secret: a name; collisions are retried). */
 export function generateSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(5));
-  return [...bytes].map((b) => SUFFIX_ALPHABET[b % SUFFIX_ALPHABET.length]).join("");
+  let out = "";
+  for (let i = 0; i < 5; i++) {
+    out += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
+  }
+  return out;
 }
 
 /** The field manager: the `fieldManager` parameter or, as upstream, the user agent's first word. */

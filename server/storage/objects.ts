@@ -44,6 +44,14 @@ function encode(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata: rest });
 }
 
+/**
+ * The object as stored at `rev`, without parsing back what was just encoded: the caller's object
+ * with its resourceVersion (its JSON is what the store holds).
+ */
+function written(obj: KubeObject, rev: number): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+}
+
 export interface ObjectRef {
   group: string;
   resource: string;
@@ -82,7 +90,7 @@ export class ObjectStore {
   async create(key: string, obj: KubeObject, ref: ObjectRef): Promise<KubeObject> {
     try {
       const kv = await this.datastore.create(key, encode(obj));
-      return decodeValue(kv);
+      return written(obj, kv.modRevision);
     } catch (e) {
       throw storeError(e, ref);
     }
@@ -96,7 +104,7 @@ export class ObjectStore {
   ): Promise<KubeObject> {
     try {
       const kv = await this.datastore.update(key, encode(obj), expectedRev);
-      return decodeValue(kv);
+      return written(obj, kv.modRevision);
     } catch (e) {
       throw storeError(e, ref);
     }
