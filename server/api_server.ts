@@ -21,6 +21,7 @@ import { builtinResourceTypes } from "./registry/builtin.ts";
 import { Registry } from "./registry/registry.ts";
 import type { RestServices } from "./rest/context.ts";
 import { InternalClient } from "./rest/internal.ts";
+import { startMemoryTrim } from "./memory_trim.ts";
 import { WatchCache } from "./storage/cache.ts";
 import { ObjectStore } from "./storage/objects.ts";
 
@@ -81,6 +82,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   installReviews(types, opts.authenticator, opts.authorizer);
   const registry = new Registry(types);
   const shutdown = new AbortController();
+  const metrics = new Metrics();
   const services: RestServices = {
     registry,
     store,
@@ -103,7 +105,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     version: versionInfo(),
     serverAddress: opts.serverAddress,
     logger: log,
-    metrics: new Metrics(),
+    metrics,
     ready: () => isReady,
   });
   const loops: Promise<void>[] = [];
@@ -152,6 +154,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         new NamespaceDefaultsController(registry, cache, client, opts.caPem, log).start(signal),
       );
       isReady = true;
+      startMemoryTrim({ activity: () => metrics.count, quietMs: 5_000, signal, logger: log });
       log.info("API server ready", { rev: cache.rev });
     },
     async stopped() {

@@ -10,6 +10,8 @@
  * FFI. Callers fall back to another way when this throws (no FFI permission, no /proc, not glibc).
  */
 
+import { openLibc } from "../libc.ts";
+
 const IPPROTO_TCP = 6;
 const TCP_NODELAY = 1;
 const TCP_LISTEN = "0A";
@@ -52,25 +54,6 @@ function ownSocketFds(inodes: Set<string>): number[] {
   return fds;
 }
 
-type Libc = {
-  symbols: { setsockopt: (...a: [number, number, number, Uint8Array, number]) => number };
-  close(): void;
-};
-
-function openLibc(): Libc {
-  const errors: string[] = [];
-  for (const name of ["libc.so.6", "libc.so"]) {
-    try {
-      return Deno.dlopen(name, {
-        setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
-      }) as unknown as Libc;
-    } catch (e) {
-      errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  throw new Error(`cannot load libc: ${errors.join("; ")}`);
-}
-
 /**
  * Sets TCP_NODELAY on this process's sockets listening on `port`, so that every connection they
  * accept from now on has it. Returns how many listening sockets were changed; throws when none
@@ -83,7 +66,9 @@ export function setListenerNoDelay(port: number): number {
   ]);
   const fds = ownSocketFds(inodes);
   if (!fds.length) throw new Error(`no listening socket of this process on port ${port}`);
-  const libc = openLibc();
+  const libc = openLibc({
+    setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  });
   try {
     const one = new Uint8Array(new Int32Array([1]).buffer);
     for (const fd of fds) {

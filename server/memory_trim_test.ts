@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { silentLogger } from "../api/log.ts";
+import { startMemoryTrim, TrimPolicy } from "./memory_trim.ts";
+
+Deno.test("the trim policy trims once after each busy period, never while idle", () => {
+  const p = new TrimPolicy(0);
+  assert.equal(p.step(0), "idle");
+  assert.equal(p.step(5), "busy");
+  assert.equal(p.step(9), "busy");
+  assert.equal(p.step(9), "trimmed");
+  assert.equal(p.step(9), "idle");
+  assert.equal(p.step(9), "idle");
+  assert.equal(p.step(10), "busy");
+  assert.equal(p.step(10), "trimmed");
+});
+
+Deno.test("the trimmer calls malloc_trim after activity stops and stops with its signal", async () => {
+  let n = 0;
+  const ac = new AbortController();
+  const trim = startMemoryTrim({
+    activity: () => n,
+    quietMs: 10,
+    signal: ac.signal,
+    logger: silentLogger,
+  });
+  assert.equal(trim.available, true, "glibc's malloc_trim loads on this machine");
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(trim.trims, 0, "no trim while nothing happened");
+  n = 3;
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(trim.trims, 1, "one trim after the busy period");
+  ac.abort();
+  n = 4;
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(trim.trims, 1, "none after the signal");
+});
