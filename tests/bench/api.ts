@@ -2,7 +2,11 @@
  * The `api` suite: one real `kno server` on a fresh data dir, measured from outside the way a
  * user would see it (start-up, memory, idle disk writes, request latency and throughput, big
  * lists, watch fan-out), next to raw durable SQLite and etcd 3.4 under the same write load.
+ * Creates and GETs are driven twice: by Deno fetch workers (a JS client like the ones users
+ * write) and, when installed, by h2load, whose small per-request cost leaves the shared CPUs to
+ * the server; the same h2load load against a bare Deno.serve (floor.ts) shows the runtime's part.
  */
+import { join } from "node:path";
 import { startServer } from "../harness.ts";
 import { type Endpoint, expectStatus, type LoadResult } from "./load.ts";
 import { type IdleWrites, idleWrites, peakRssBytes, rssBytes } from "./proc.ts";
@@ -22,7 +26,6 @@ import {
 } from "./requests.ts";
 import { H2LOAD_BIN, h2loadInstalled } from "./h2load.ts";
 import { type FloorLevel, measureFloor } from "./floor.ts";
-import { join } from "node:path";
 import { median } from "./stats.ts";
 import { watchFanOut, type WatchResult } from "./watch.ts";
 
