@@ -2,11 +2,13 @@
  * The floor under the API server: `Deno.serve` over TLS with no API machinery. A GET answers a
  * constant ConfigMap; a POST commits its body to node:sqlite (WAL, synchronous=FULL, one
  * transaction per request) and answers 201 with it. Run by floor.ts under the same h2load load
- * as kno, it shows what the runtime and the disk cost before kno adds anything.
+ * as kno, it shows what the runtime and the disk cost before kno adds anything. Like kno, it
+ * sets TCP_NODELAY on its listener, so neither waits on Nagle.
  *
  * Usage: deno run -A tests/bench/floor_server.ts <port> <cert file> <key file> <db file>
  */
 import { DatabaseSync } from "node:sqlite";
+import { setListenerNoDelay } from "../../server/http/nodelay.ts";
 
 const [port, certFile, keyFile, dbFile] = Deno.args;
 if (!port || !certFile || !keyFile || !dbFile) {
@@ -39,8 +41,11 @@ Deno.serve({
   port: Number(port),
   cert: Deno.readTextFileSync(certFile),
   key: Deno.readTextFileSync(keyFile),
-  // The parent waits for this line on stdout.
-  onListen: () => Deno.stdout.writeSync(new TextEncoder().encode("listening\n")),
+  onListen: ({ port }) => {
+    setListenerNoDelay(port);
+    // The parent waits for this line on stdout.
+    Deno.stdout.writeSync(new TextEncoder().encode("listening\n"));
+  },
 }, async (req) => {
   if (req.method === "POST") {
     const body = await req.text();
