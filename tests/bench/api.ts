@@ -19,13 +19,12 @@ import {
   createNamespace,
   fillNamespace,
   generateNameBody,
-  h2loadOpsAt,
-  type H2loadOpsAtConcurrency,
   opsAt,
   type OpsAtConcurrency,
 } from "./requests.ts";
 import { H2LOAD_BIN, h2loadInstalled } from "./h2load.ts";
-import { type FloorLevel, measureFloor } from "./floor.ts";
+import { startFloor } from "./floor.ts";
+import { measureRounds, type RoundsAtLevel } from "./rounds.ts";
 import { median } from "./stats.ts";
 import { watchFanOut, type WatchResult } from "./watch.ts";
 
@@ -55,8 +54,10 @@ export interface ApiBenchOptions {
   etcdBin: string;
   /** The h2load binary; empty to skip the h2load load. */
   h2loadBin: string;
-  /** GETs per concurrency level under h2load. */
+  /** GETs per concurrency level and round under h2load. */
   h2loadGets: number;
+  /** Paired rounds per concurrency level under h2load (rounds.ts). */
+  rounds: number;
   /** Progress lines (the report itself is printed by the caller). */
   progress: (line: string) => void;
 }
@@ -77,7 +78,8 @@ export const DEFAULTS: Omit<ApiBenchOptions, "dir" | "progress"> = {
   readyRuns: 3,
   etcdBin: "/usr/bin/etcd",
   h2loadBin: H2LOAD_BIN,
-  h2loadGets: 20_000,
+  h2loadGets: 10_000,
+  rounds: 3,
 };
 
 export interface ApiBenchResult {
@@ -88,10 +90,9 @@ export interface ApiBenchResult {
   idleWrites: { idle: IdleWrites; afterObjects: IdleWrites };
   fill: LoadResult;
   ops: OpsAtConcurrency[];
-  /** The same creates and GETs from h2load, or why they were not measured. */
-  h2load: H2loadOpsAtConcurrency[] | { skipped: string };
-  /** The same h2load load against a bare Deno.serve over TLS (floor.ts), when h2load ran. */
-  floor?: FloorLevel[];
+  /** Creates and GETs from h2load in paired rounds with the floor and raw SQLite (rounds.ts),
+   * or why they were not measured. */
+  h2load: RoundsAtLevel[] | { skipped: string };
   bigList: BigListResult;
   watch: WatchResult | { error: string };
   reference: Reference[];
@@ -113,18 +114,10 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
 
   const dataDir = await Deno.makeTempDir({ dir: o.dir, prefix: "kno-bench-server-" });
   const server = await startServer({ dataDir });
-  let result: Omit<
-    ApiBenchResult,
-    "reference" | "etcd" | "machine" | "options" | "ready" | "floor"
-  >;
+  let result: Omit<ApiBenchResult, "reference" | "etcd" | "machine" | "options" | "ready">;
   const tlsDir = join(dataDir, "server", "tls");
-  let tls: { cert: string; key: string } | undefined;
   try {
     const endpoint: Endpoint = { url: server.url, token: server.token, caPem: server.caPem };
-    tls = {
-      cert: await Deno.readTextFile(join(tlsDir, "serving-kube-apiserver.crt")),
-      key: await Deno.readTextFile(join(tlsDir, "serving-kube-apiserver.key")),
-    };
     const readyz = await server.api("/readyz");
     expectStatus("readyz", { status: readyz.status, text: await readyz.text() }, 200);
 
@@ -156,23 +149,40 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
       ops.push(await opsAt(endpoint, c, o, "bench-list"));
     }
 
-    let h2load: H2loadOpsAtConcurrency[] | { skipped: string };
+    let h2load: RoundsAtLevel[] | { skipped: string };
     if (!o.h2loadBin) h2load = { skipped: "h2load disabled" };
     else if (!await h2loadInstalled(o.h2loadBin)) {
       h2load = { skipped: `h2load not installed (apt-get install -y nghttp2-client)` };
     } else {
       h2load = [];
-      for (const c of o.clients) {
-        say(`h2load: create/get at ${c} client(s)`);
-        h2load.push(
-          await h2loadOpsAt(endpoint, c, {
-            ops: o.ops,
-            gets: o.h2loadGets,
-            valueBytes: o.valueBytes,
-            dir: o.dir,
-            bin: o.h2loadBin,
-          }),
-        );
+      // The floor serves with kno's own certificate; both stay up, idle but for their turn.
+      const floor = await startFloor({
+        dir: o.dir,
+        cert: await Deno.readTextFile(join(tlsDir, "serving-kube-apiserver.crt")),
+        key: await Deno.readTextFile(join(tlsDir, "serving-kube-apiserver.key")),
+      });
+      try {
+        for (const c of o.clients) {
+          say(
+            `h2load: ${o.rounds} rounds of kno/floor creates, raw SQLite, GETs at ${c} client(s)`,
+          );
+          h2load.push(
+            await measureRounds({
+              endpoint,
+              floorUrl: floor.url,
+              clients: c,
+              rounds: o.rounds,
+              ops: o.ops,
+              gets: o.h2loadGets,
+              valueBytes: o.valueBytes,
+              body: generateNameBody(o.valueBytes),
+              dir: o.dir,
+              bin: o.h2loadBin,
+            }),
+          );
+        }
+      } finally {
+        await floor.stop();
       }
     }
 
@@ -211,27 +221,19 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
 
-  let floor: FloorLevel[] | undefined;
-  if (Array.isArray(result.h2load) && tls) {
-    say("floor: the same h2load load against a bare Deno.serve over TLS");
-    floor = await measureFloor({
-      dir: o.dir,
-      clients: o.clients,
-      creates: o.ops,
-      gets: o.h2loadGets,
-      ...tls,
-      body: generateNameBody(o.valueBytes),
-      h2loadBin: o.h2loadBin,
-    });
-  }
-
   // The API's create rate from the cheaper client where it was measured; etcd gets the same one.
-  const creates = Array.isArray(result.h2load) ? result.h2load : result.ops;
+  const apiCreates = Array.isArray(result.h2load)
+    ? result.h2load.map((a) => ({
+      clients: a.clients,
+      perSecond: a.createPerSecond,
+      paired: { rawPerSecond: a.rawPerSecond, fractionOfRawSqlite: a.createVsRaw },
+    }))
+    : result.ops.map((a) => ({ clients: a.clients, perSecond: a.create.opsPerSecond }));
   const { reference, etcd } = await measureReference({
     dir: o.dir,
     etcdBin: o.etcdBin,
     writes: o.ops,
-    apiCreates: creates.map((a) => ({ clients: a.clients, perSecond: a.create.opsPerSecond })),
+    apiCreates,
     ...(Array.isArray(result.h2load) ? { h2loadBin: o.h2loadBin } : {}),
     body: (i) => configMapBody(`cm-${i}`, o.valueBytes),
     key: (c, i) => `/registry/configmaps/bench-c${c}/cm-${i}`,
@@ -248,7 +250,6 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
     options,
     ready,
     ...result,
-    ...(floor ? { floor } : {}),
     reference,
     etcd,
   };

@@ -1,27 +1,14 @@
 /**
- * The same h2load creates and GETs as against kno, against floor_server.ts: a bare `Deno.serve`
- * over TLS that commits each POST to SQLite and answers each GET with a constant object.
+ * The floor server (floor_server.ts) as a child process: a bare `Deno.serve` over TLS that
+ * commits each POST to SQLite and answers each GET with a constant object. It runs beside kno,
+ * idle but for the rounds that load it (rounds.ts).
  */
 import { join } from "node:path";
-import { runH2load } from "./h2load.ts";
-import type { LoadResult } from "./load.ts";
 
-export interface FloorLevel {
-  clients: number;
-  create: LoadResult;
-  get: LoadResult;
-}
-
-export interface FloorOptions {
-  dir: string;
-  clients: number[];
-  creates: number;
-  gets: number;
-  /** PEM of a serving certificate and key for 127.0.0.1. */
-  cert: string;
-  key: string;
-  body: string;
-  h2loadBin: string;
+export interface FloorServer {
+  /** https://127.0.0.1:<port>/ */
+  url: string;
+  stop(): Promise<void>;
 }
 
 function freePort(): number {
@@ -31,7 +18,10 @@ function freePort(): number {
   return port;
 }
 
-export async function measureFloor(o: FloorOptions): Promise<FloorLevel[]> {
+/** Starts the floor server with a serving certificate and key (PEM) for 127.0.0.1. */
+export async function startFloor(
+  o: { dir: string; cert: string; key: string },
+): Promise<FloorServer> {
   const dir = await Deno.makeTempDir({ dir: o.dir, prefix: "kno-bench-floor-" });
   const port = freePort();
   await Deno.writeTextFile(join(dir, "tls.crt"), o.cert);
@@ -50,6 +40,13 @@ export async function measureFloor(o: FloorOptions): Promise<FloorLevel[]> {
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* gone */ }
+    await child.status;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
   try {
     const reader = child.stdout.getReader();
     const { value } = await reader.read();
@@ -58,36 +55,9 @@ export async function measureFloor(o: FloorOptions): Promise<FloorLevel[]> {
     }
     reader.releaseLock();
     child.stdout.cancel().catch(() => {});
-    const url = `https://127.0.0.1:${port}/`;
-    const out: FloorLevel[] = [];
-    for (const clients of o.clients) {
-      const create = await runH2load({
-        urls: [url],
-        clients,
-        requests: o.creates,
-        headers: { "content-type": "application/json" },
-        body: o.body,
-        ok: [201],
-        dir,
-        bin: o.h2loadBin,
-      });
-      const get = await runH2load({
-        urls: [url],
-        clients,
-        requests: o.gets,
-        headers: {},
-        ok: [200],
-        dir,
-        bin: o.h2loadBin,
-      });
-      out.push({ clients, create, get });
-    }
-    return out;
-  } finally {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* gone */ }
-    await child.status;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  } catch (e) {
+    await stop();
+    throw e;
   }
+  return { url: `https://127.0.0.1:${port}/`, stop };
 }

@@ -33,7 +33,8 @@ flags (api):
   --no-etcd                       skip etcd
   --h2load <path>                 h2load binary, the C load generator (${DEFAULTS.h2loadBin})
   --no-h2load                     skip the h2load measurements
-  --h2load-gets <n>               GETs per level under h2load (${DEFAULTS.h2loadGets})
+  --h2load-gets <n>               GETs per level and round under h2load (${DEFAULTS.h2loadGets})
+  --rounds <n>                    paired rounds per level under h2load (${DEFAULTS.rounds})
   --strict                        exit 1 when a target fails
 `;
 
@@ -64,6 +65,7 @@ const NUMERIC = {
   "value-bytes": "valueBytes",
   "ready-runs": "readyRuns",
   "h2load-gets": "h2loadGets",
+  rounds: "rounds",
 } as const;
 
 async function api(args: string[]): Promise<number> {

@@ -18,6 +18,8 @@ export interface Reference {
   etcd?: LoadResult;
   fractionOfRawSqlite: number;
   fractionOfEtcd?: number;
+  /** Raw SQLite and its fraction come from paired rounds (rounds.ts), not from this phase. */
+  paired: boolean;
 }
 
 export interface EtcdInfo {
@@ -32,8 +34,13 @@ export interface ReferenceOptions {
   etcdBin: string;
   /** Writes per concurrency level. */
   writes: number;
-  /** The API server's measured create rate at each concurrency level. */
-  apiCreates: { clients: number; perSecond: number }[];
+  /** The API server's measured create rate at each concurrency level; `paired` when raw SQLite
+   * was already measured next to it (rounds.ts), which is then what the fraction uses. */
+  apiCreates: {
+    clients: number;
+    perSecond: number;
+    paired?: { rawPerSecond: number; fractionOfRawSqlite: number };
+  }[];
   /** The h2load binary, when the API creates were measured with it: etcd is then put with it too. */
   h2loadBin?: string;
   /** The value of write `i` (the API's request body). */
@@ -67,18 +74,15 @@ export async function measureReference(
   let store: Awaited<ReturnType<typeof openDatastore>> | undefined;
   try {
     store = await openDatastore(`${storeDir}/state.db`);
-    for (const { clients: c, perSecond: api } of o.apiCreates) {
+    for (const { clients: c, perSecond: api, paired } of o.apiCreates) {
       say(
-        `raw durable SQLite, datastore${
+        `${paired ? "" : "raw durable SQLite, "}datastore${
           etcdProc ? ", etcd" : ""
         }: ${o.writes} writes at ${c} client(s)`,
       );
-      const raw = await rawSqliteDurableWrites({
-        clients: c,
-        count: o.writes,
-        valueBytes,
-        dir: o.dir,
-      });
+      const raw = paired
+        ? { writesPerSecond: paired.rawPerSecond }
+        : await rawSqliteDurableWrites({ clients: c, count: o.writes, valueBytes, dir: o.dir });
       const direct = await storeWriteRate({ store, clients: c, count: o.writes, valueBytes });
       const ref: Reference = {
         clients: c,
@@ -86,7 +90,8 @@ export async function measureReference(
         apiCreatesPerSecond: api,
         rawSqliteWritesPerSecond: raw.writesPerSecond,
         datastoreWritesPerSecond: direct.writesPerSecond,
-        fractionOfRawSqlite: api / raw.writesPerSecond,
+        fractionOfRawSqlite: paired?.fractionOfRawSqlite ?? api / raw.writesPerSecond,
+        paired: paired !== undefined,
       };
       if (etcdProc) {
         ref.etcd = o.h2loadBin

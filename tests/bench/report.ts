@@ -28,7 +28,8 @@ export function targets(r: ApiBenchResult): Target[] {
   const at =
     [...levels].sort((a, b) => Math.abs(a.clients - wanted) - Math.abs(b.clients - wanted))[0];
   const c = at ? `${at.clients} clients (${client})` : "n/a";
-  const floorAt = (clients: number | undefined) => r.floor?.find((f) => f.clients === clients);
+  const rounds = Array.isArray(r.h2load) ? r.h2load : [];
+  const floorAt = (clients: number | undefined) => rounds.find((f) => f.clients === clients);
   const fl = floorAt(at?.clients);
   const out: Target[] = [
     {
@@ -48,14 +49,14 @@ export function targets(r: ApiBenchResult): Target[] {
       target: "< 5 ms",
       actual: at ? ms(at.get.latency.p99Ms) : "n/a",
       ...(at ? { pass: at.get.latency.p99Ms < 5 && at.get.errors === 0 } : {}),
-      ...(fl ? { floor: ms(fl.get.latency.p99Ms) } : {}),
+      ...(fl ? { floor: ms(fl.floorGet.latency.p99Ms) } : {}),
     },
     {
       name: `durable create p99 at ${c}`,
       target: "< 20 ms",
       actual: at ? ms(at.create.latency.p99Ms) : "n/a",
       ...(at ? { pass: at.create.latency.p99Ms < 20 && at.create.errors === 0 } : {}),
-      ...(fl ? { floor: ms(fl.create.latency.p99Ms) } : {}),
+      ...(fl ? { floor: ms(fl.floorCreate.latency.p99Ms) } : {}),
     },
   ];
   for (const ref of r.reference) {
@@ -64,11 +65,7 @@ export function targets(r: ApiBenchResult): Target[] {
       target: ">= 40 %",
       actual: pct(ref.fractionOfRawSqlite),
       pass: ref.fractionOfRawSqlite >= 0.4,
-      ...(floorAt(ref.clients)
-        ? {
-          floor: pct(floorAt(ref.clients)!.create.opsPerSecond / ref.rawSqliteWritesPerSecond),
-        }
-        : {}),
+      ...(floorAt(ref.clients) ? { floor: pct(floorAt(ref.clients)!.floorVsRaw) } : {}),
     });
   }
   return out;
@@ -141,33 +138,56 @@ export function renderReport(r: ApiBenchResult): string {
     .filter((l) => l.firstError);
   for (const l of errs) out.push(`  first error at ${l.clients} client(s): ${l.firstError}`);
 
-  out.push("", "The same creates and GETs from h2load (C, HTTP/2, one connection per client)");
+  out.push(
+    "",
+    "The same creates and GETs from h2load (C, HTTP/2, one connection per client), in paired",
+    "rounds: kno creates, floor creates, raw durable SQLite, kno GETs, floor GETs, back to back.",
+    "The floor is a bare Deno.serve over TLS with no API machinery (a POST is one durable SQLite",
+    "commit of its body, a GET a constant ConfigMap): what the runtime and the disk cost before",
+    "kno adds anything. Rows: the round with the median p99; ratios: medians of per-round ratios.",
+  );
   if (!Array.isArray(r.h2load)) out.push(`  skipped: ${r.h2load.skipped}`);
   else {
     out.push(
       "  create: POST of a ConfigMap with generateName; get: the objects created, random order",
       table(
-        ["op", "clients", "ops", "p50", "p99", "max", "throughput", "errors"],
-        r.h2load.flatMap((a) => [loadRow("create", a.create), loadRow("get", a.get)])
-          .map((row) => row.slice(0, 8)),
+        ["op", "server", "clients", "ops", "p50", "p99", "max", "throughput", "errors"],
+        r.h2load.flatMap((a) => [
+          ["create", "kno", ...loadRow("", a.create).slice(1, 8)],
+          ["create", "floor", ...loadRow("", a.floorCreate).slice(1, 8)],
+          ["get", "kno", ...loadRow("", a.get).slice(1, 8)],
+          ["get", "floor", ...loadRow("", a.floorGet).slice(1, 8)],
+        ]),
+      ),
+      table(
+        [
+          "clients",
+          "rounds",
+          "kno creates/s",
+          "floor creates/s",
+          "raw SQLite/s",
+          "kno/raw",
+          "floor/raw",
+        ],
+        r.h2load.map((a) => [
+          String(a.clients),
+          String(a.rounds.length),
+          `${rate(a.createPerSecond)} (${
+            a.rounds.map((x) => rate(x.knoCreate.opsPerSecond)).join(", ")
+          })`,
+          rate(a.floorCreatePerSecond),
+          `${rate(a.rawPerSecond)} (${a.rounds.map((x) => rate(x.rawPerSecond)).join(", ")})`,
+          pct(a.createVsRaw),
+          pct(a.floorVsRaw),
+        ]),
       ),
     );
-    for (const l of r.h2load.flatMap((a) => [a.create, a.get]).filter((l) => l.firstError)) {
+    const all = r.h2load.flatMap((a) =>
+      a.rounds.flatMap((x) => [x.knoCreate, x.floorCreate, x.knoGet, x.floorGet])
+    );
+    for (const l of all.filter((l) => l.firstError)) {
       out.push(`  first error at ${l.clients} client(s): ${l.firstError}`);
     }
-  }
-  if (r.floor) {
-    out.push(
-      "",
-      "Floor: the same h2load load against a bare Deno.serve over TLS (no API machinery; a POST",
-      "is one durable SQLite commit of its body, a GET a constant ConfigMap): what the runtime and",
-      "the disk cost before kno adds anything",
-      table(
-        ["op", "clients", "ops", "p50", "p99", "max", "throughput", "errors"],
-        r.floor.flatMap((a) => [loadRow("create", a.create), loadRow("get", a.get)])
-          .map((row) => row.slice(0, 8)),
-      ),
-    );
   }
 
   const b = r.bigList;
@@ -215,7 +235,10 @@ export function renderReport(r: ApiBenchResult): string {
     "",
     "Durable writes: API creates vs raw node:sqlite (WAL, synchronous=FULL, one transaction " +
       `per write) and ${r.etcd.version ? `etcd ${r.etcd.version}` : "etcd"} (v3 JSON gateway), ` +
-      `both clients ${client}; datastore: kno's store in-process, no HTTP`,
+      `both clients ${client}; datastore: kno's store in-process, no HTTP` +
+      (r.reference.some((x) => x.paired)
+        ? "; API and raw SQLite: medians of the paired rounds above"
+        : ""),
   );
   if (r.etcd.skipped) out.push(`  etcd skipped: ${r.etcd.skipped}`);
   out.push(table(
@@ -257,7 +280,7 @@ export function renderReport(r: ApiBenchResult): string {
       x.floor ?? "",
     ]),
   ));
-  if (r.floor) {
+  if (Array.isArray(r.h2load)) {
     out.push(
       "  floor: the same measure against the bare Deno.serve server above (no API machinery)",
     );

@@ -4,7 +4,6 @@
  */
 import { ApiConnection, type Endpoint, expectStatus, type LoadResult, runLoad } from "./load.ts";
 import { type LatencySummary, summarize } from "./stats.ts";
-import { runH2load } from "./h2load.ts";
 
 export interface OpsOptions {
   /** Creates, gets and updates. */
@@ -262,56 +261,4 @@ export function generateNameBody(valueBytes: number): string {
     metadata: { generateName: "cm-", labels: { app: "kno-bench" } },
     data: { payload: "v".repeat(valueBytes), generation: "0" },
   });
-}
-
-export interface H2loadOpsAtConcurrency {
-  clients: number;
-  /** POSTs of a ConfigMap with `generateName`: every request creates a new object. */
-  create: LoadResult;
-  /** GETs of the objects just created, in random order. */
-  get: LoadResult;
-}
-
-/** Creates then GETs at one concurrency level, the load from h2load (see h2load.ts). */
-export async function h2loadOpsAt(
-  endpoint: Endpoint,
-  clients: number,
-  o: { ops: number; gets: number; valueBytes: number; dir: string; bin: string },
-): Promise<H2loadOpsAtConcurrency> {
-  const ns = `bench-h2-c${clients}`;
-  await createNamespace(endpoint, ns);
-  const headers = { authorization: `Bearer ${endpoint.token}`, accept: "application/json" };
-  const url = endpoint.url + nsPath(ns);
-  const body = generateNameBody(o.valueBytes);
-  const create = await runH2load({
-    urls: [url],
-    clients,
-    requests: o.ops,
-    headers: { ...headers, "content-type": "application/json" },
-    body,
-    ok: [201],
-    dir: o.dir,
-    bin: o.bin,
-  });
-  const names = await withConnections(endpoint, 1, async ([api]) => {
-    const r = await api!.request("GET", nsPath(ns));
-    expectStatus("list", r, 200);
-    return parseList(r.text).items.map((i) => i.metadata.name).filter((n) => n.startsWith("cm-"));
-  });
-  if (!names.length) throw new Error(`no objects in "${ns}" after the h2load creates`);
-  const urls = names.map((n) => `${url}/${n}`);
-  for (let i = urls.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [urls[i], urls[j]] = [urls[j]!, urls[i]!];
-  }
-  const get = await runH2load({
-    urls,
-    clients,
-    requests: o.gets,
-    headers,
-    ok: [200],
-    dir: o.dir,
-    bin: o.bin,
-  });
-  return { clients, create, get };
 }
