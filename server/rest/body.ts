@@ -6,6 +6,8 @@ import type { SchemaResolver } from "../../api/schema/types.ts";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+const UTF8 = new TextDecoder("utf-8", { fatal: false });
+
 export type BodyFormat =
   | "json"
   | "yaml"
@@ -37,6 +39,9 @@ export async function readBytes(req: Request): Promise<Uint8Array> {
     throw tooLarge(`request body too large: ${len} bytes, the limit is ${MAX_BODY_BYTES}`);
   }
   if (!req.body) return new Uint8Array();
+  // With a Content-Length under the limit the HTTP server holds the body to that length (hyper
+  // rejects a body longer than its header): take it whole, in one step.
+  if (req.headers.has("content-length")) return await req.bytes();
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = req.body.getReader();
@@ -93,7 +98,7 @@ export async function decodeBytes(
     const { decodeKubeProtobuf } = await import("../../api/protobuf/mod.ts");
     return decodeKubeProtobuf(bytes, resolver);
   }
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  const text = UTF8.decode(bytes);
   if (format === "yaml" || format === "apply-patch") return await parseYamlOrJson(text);
   try {
     return JSON.parse(text);
