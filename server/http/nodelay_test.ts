@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { openLibc } from "../libc.ts";
 import { listeningInodes, setListenerNoDelay } from "./nodelay.ts";
 
 const TABLE =
@@ -23,7 +24,7 @@ function acceptedNoDelay(port: number): number[] {
     const c = line.trim().split(/\s+/);
     if (c.length >= 10 && c[3] === "01" && c[1]!.endsWith(`:${hexPort}`)) inodes.add(c[9]!);
   }
-  const libc = Deno.dlopen("libc.so.6", {
+  const libc = openLibc({
     getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   });
   try {
