@@ -80,6 +80,34 @@ async function run(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/**
+ * The `deno` arguments of a `kno server` on loopback for tests and benchmarks (run with
+ * `KNO_CONFIG=""` so no config file of the machine applies).
+ */
+export function serverArgs(
+  dataDir: string,
+  kubeconfig: string,
+  port = 0,
+  extraArgs: string[] = [],
+): string[] {
+  return [
+    "run",
+    "-A",
+    join(REPO, "main.ts"),
+    "server",
+    "--data-dir",
+    dataDir,
+    "--bind-address",
+    "127.0.0.1",
+    "--https-listen-port",
+    String(port),
+    "--write-kubeconfig",
+    kubeconfig,
+    "--disable-agent",
+    ...extraArgs,
+  ];
+}
+
 export async function startServer(opts: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "kno-e2e-" });
   const kubeconfig = join(dataDir, "kubeconfig.yaml");
@@ -89,22 +117,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
   const cacheDir = await Deno.makeTempDir({ prefix: "kno-kubectl-cache-" });
   const helmHome = await Deno.makeTempDir({ prefix: "kno-helm-" });
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      join(REPO, "main.ts"),
-      "server",
-      "--data-dir",
-      dataDir,
-      "--bind-address",
-      "127.0.0.1",
-      "--https-listen-port",
-      String(opts.port ?? 0),
-      "--write-kubeconfig",
-      kubeconfig,
-      "--disable-agent",
-      ...(opts.extraArgs ?? []),
-    ],
+    args: serverArgs(dataDir, kubeconfig, opts.port ?? 0, opts.extraArgs),
     stdout: "null",
     stderr: "piped",
     env: { KNO_CONFIG: "", ...opts.env },

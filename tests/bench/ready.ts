@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { REPO } from "../harness.ts";
+import { serverArgs } from "../harness.ts";
 
 const POLL_MS = 5;
 
@@ -18,21 +18,7 @@ export async function timeToReady(dataDir: string, timeoutMs = 30_000): Promise<
   await Deno.remove(kubeconfig).catch(() => {});
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      join(REPO, "main.ts"),
-      "server",
-      "--data-dir",
-      dataDir,
-      "--bind-address",
-      "127.0.0.1",
-      "--https-listen-port",
-      "0",
-      "--write-kubeconfig",
-      kubeconfig,
-      "--disable-agent",
-    ],
+    args: serverArgs(dataDir, kubeconfig),
     stdin: "null",
     stdout: "null",
     stderr: "piped",
