@@ -11,19 +11,11 @@ export interface FloorServer {
   stop(): Promise<void>;
 }
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
 /** Starts the floor server with a serving certificate and key (PEM) for 127.0.0.1. */
 export async function startFloor(
   o: { dir: string; cert: string; key: string },
 ): Promise<FloorServer> {
   const dir = await Deno.makeTempDir({ dir: o.dir, prefix: "kno-bench-floor-" });
-  const port = freePort();
   await Deno.writeTextFile(join(dir, "tls.crt"), o.cert);
   await Deno.writeTextFile(join(dir, "tls.key"), o.key);
   const child = new Deno.Command(Deno.execPath(), {
@@ -31,7 +23,6 @@ export async function startFloor(
       "run",
       "-A",
       new URL("./floor_server.ts", import.meta.url).pathname,
-      String(port),
       join(dir, "tls.crt"),
       join(dir, "tls.key"),
       join(dir, "floor.db"),
@@ -47,12 +38,12 @@ export async function startFloor(
     await child.status;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
+  let port: string | undefined;
   try {
     const reader = child.stdout.getReader();
     const { value } = await reader.read();
-    if (!new TextDecoder().decode(value ?? new Uint8Array()).includes("listening")) {
-      throw new Error("the floor server did not start");
-    }
+    port = /^listening (\d+)/.exec(new TextDecoder().decode(value ?? new Uint8Array()))?.[1];
+    if (!port) throw new Error("the floor server did not start");
     reader.releaseLock();
     child.stdout.cancel().catch(() => {});
   } catch (e) {

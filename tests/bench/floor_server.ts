@@ -5,14 +5,15 @@
  * as kno, it shows what the runtime and the disk cost before kno adds anything. Like kno, it
  * sets TCP_NODELAY on its listener, so neither waits on Nagle.
  *
- * Usage: deno run -A tests/bench/floor_server.ts <port> <cert file> <key file> <db file>
+ * Usage: deno run -A tests/bench/floor_server.ts <cert file> <key file> <db file>
+ * It listens on a free loopback port and prints `listening <port>` on stdout.
  */
 import { DatabaseSync } from "node:sqlite";
 import { setListenerNoDelay } from "../../server/http/nodelay.ts";
 
-const [port, certFile, keyFile, dbFile] = Deno.args;
-if (!port || !certFile || !keyFile || !dbFile) {
-  throw new Error("usage: floor_server.ts <port> <cert file> <key file> <db file>");
+const [certFile, keyFile, dbFile] = Deno.args;
+if (!certFile || !keyFile || !dbFile) {
+  throw new Error("usage: floor_server.ts <cert file> <key file> <db file>");
 }
 const db = new DatabaseSync(dbFile);
 db.exec("PRAGMA journal_mode = WAL");
@@ -38,13 +39,13 @@ const headers = { "content-type": "application/json" };
 
 Deno.serve({
   hostname: "127.0.0.1",
-  port: Number(port),
+  port: 0,
   cert: Deno.readTextFileSync(certFile),
   key: Deno.readTextFileSync(keyFile),
   onListen: ({ port }) => {
     setListenerNoDelay(port);
     // The parent waits for this line on stdout.
-    Deno.stdout.writeSync(new TextEncoder().encode("listening\n"));
+    Deno.stdout.writeSync(new TextEncoder().encode(`listening ${port}\n`));
   },
 }, async (req) => {
   if (req.method === "POST") {
