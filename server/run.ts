@@ -126,19 +126,12 @@ export async function runServer(
   });
   await api.start(signal);
 
-  // A unix socket path is limited to ~108 bytes; a deep data dir falls back to a private temp dir.
-  let socketPath = join(serverDir, "https.sock");
-  let socketTempDir: string | undefined;
-  if (new TextEncoder().encode(socketPath).length > 100) {
-    socketTempDir = await Deno.makeTempDir({ prefix: "kno-" });
-    socketPath = join(socketTempDir, "https.sock");
-  }
   const httpServer = await listenTls({
     hostname: bind,
     port,
     cert: tls.certPem,
     key: tls.keyPem,
-    socketPath,
+    socketDir: serverDir,
     signal,
     handler: api.fetch,
     logger,
@@ -172,7 +165,6 @@ export async function runServer(
 
   const finished = (async () => {
     await httpServer.finished;
-    if (socketTempDir) await Deno.remove(socketTempDir, { recursive: true }).catch(() => {});
     await api.stopped();
     await store.close();
     log.info("stopped");

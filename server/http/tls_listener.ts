@@ -12,6 +12,7 @@
  *   HTTP server wrote as one TLS record, so nothing waits. It costs an extra copy through JS and
  *   two more hops per request, and the HTTP server does not see the client's address.
  */
+import { join } from "node:path";
 import type { Logger } from "../../api/log.ts";
 import { setListenerNoDelay } from "./nodelay.ts";
 
@@ -20,8 +21,8 @@ export interface TlsListenerOptions {
   port: number;
   cert: string;
   key: string;
-  /** The private unix socket between the TLS relay and the HTTP server (in a 0700 directory). */
-  socketPath: string;
+  /** A private (0700) directory for the relay's unix socket, `https.sock`, when TLS is relayed. */
+  socketDir: string;
   /** Relay even where TCP_NODELAY could be set on the listener (tests of the fallback). */
   forceRelay?: boolean;
   signal: AbortSignal;
@@ -116,18 +117,31 @@ async function serveDirect(
   return { port, mode: "direct", finished: http.finished };
 }
 
+/**
+ * The relay's socket path: in `socketDir`, or in a private temp dir when that path would pass the
+ * ~108-byte limit of a unix socket path (a deep data dir).
+ */
+async function relaySocket(socketDir: string): Promise<{ path: string; tempDir?: string }> {
+  const path = join(socketDir, "https.sock");
+  if (new TextEncoder().encode(path).length <= 100) return { path };
+  const tempDir = await Deno.makeTempDir({ prefix: "kno-" });
+  return { path: join(tempDir, "https.sock"), tempDir };
+}
+
 async function serveRelay(opts: TlsListenerOptions, log: Logger): Promise<TlsListener> {
-  await removeIfExists(opts.socketPath);
+  const socket = await relaySocket(opts.socketDir);
+  const socketPath = socket.path;
+  await removeIfExists(socketPath);
   let listening!: () => void;
   const ready = new Promise<void>((r) => listening = r);
   const http = Deno.serve({
-    path: opts.socketPath,
+    path: socketPath,
     signal: opts.signal,
     onListen: () => listening(),
     onError: onError(log),
   }, opts.handler);
   await ready;
-  await Deno.chmod(opts.socketPath, 0o600);
+  await Deno.chmod(socketPath, 0o600);
 
   const listener = Deno.listenTls({
     hostname: opts.hostname,
@@ -141,7 +155,7 @@ async function serveRelay(opts: TlsListenerOptions, log: Logger): Promise<TlsLis
     conns.add(conn);
     let upstream: Deno.UnixConn | undefined;
     try {
-      upstream = await Deno.connect({ transport: "unix", path: opts.socketPath });
+      upstream = await Deno.connect({ transport: "unix", path: socketPath });
       await Promise.all([pump(conn, upstream), pump(upstream, conn)]);
     } catch (e) {
       log.debug("connection ended", { error: String(e) });
@@ -174,7 +188,8 @@ async function serveRelay(opts: TlsListenerOptions, log: Logger): Promise<TlsLis
         c.close();
       } catch { /* closed */ }
     }
-    await removeIfExists(opts.socketPath).catch(() => {});
+    await removeIfExists(socketPath).catch(() => {});
+    if (socket.tempDir) await Deno.remove(socket.tempDir, { recursive: true }).catch(() => {});
   })();
   return { port: (listener.addr as Deno.NetAddr).port, mode: "relay", finished };
 }

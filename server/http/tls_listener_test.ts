@@ -31,7 +31,7 @@ async function serveAndCheck(forceRelay: boolean) {
       port: 0,
       cert: tls.certPem,
       key: tls.keyPem,
-      socketPath,
+      socketDir: dir,
       forceRelay,
       signal: ac.signal,
       logger: silentLogger,
@@ -83,3 +83,36 @@ async function serveAndCheck(forceRelay: boolean) {
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+Deno.test("the relay puts its socket in a temp dir when the data dir path is too long for one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kno-tls-listener-" });
+  try {
+    const tls = await issueTls(join(dir, "tls"), ["127.0.0.1"], silentLogger);
+    const deep = join(dir, "d".repeat(60), "e".repeat(60));
+    await Deno.mkdir(deep, { recursive: true });
+    const ac = new AbortController();
+    const server = await listenTls({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: tls.certPem,
+      key: tls.keyPem,
+      socketDir: deep,
+      forceRelay: true,
+      signal: ac.signal,
+      logger: silentLogger,
+      handler: () => new Response("ok"),
+    });
+    const client = Deno.createHttpClient({ caCerts: [tls.caCertPem] });
+    try {
+      const r = await fetch(`https://127.0.0.1:${server.port}/`, { client });
+      assert.equal(await r.text(), "ok");
+      assert.equal(await exists(join(deep, "https.sock")), false);
+    } finally {
+      client.close();
+      ac.abort();
+      await server.finished;
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
