@@ -1,12 +1,22 @@
 /**
- * Hands memory the C allocator holds after a burst of requests back to the OS once the server
- * goes quiet. Deno's HTTP, TLS and SQLite buffers are malloc'd across several threads; glibc
- * keeps what they freed in per-thread arenas, so after load the RSS stays high long after V8 has
- * shrunk its own heap (measured: ~17 MB returned after 10,000 creates from 64 clients).
- * `malloc_trim(0)` runs once per busy period, after an interval without new requests: an idle
- * server only wakes for a timer and does nothing else.
+ * Hands memory back to the OS once the server goes quiet after start-up or a burst of requests,
+ * in two steps:
+ * - a major V8 GC (heap_gc.ts) when the young generation has grown past 1 MiB: V8 shrinks it
+ *   only in a GC, and an idle server allocates nothing, so without it ~4 MB grown during
+ *   start-up stay resident for good;
+ * - glibc's `malloc_trim(0)`: Deno's HTTP, TLS and SQLite buffers are malloc'd across several
+ *   threads and glibc keeps what they freed in per-thread arenas, so after load the RSS stays
+ *   high long after V8 has shrunk its own heap (measured: ~17 MB returned after 10,000 creates
+ *   from 64 clients).
+ * Both run once per busy period, after an interval without new requests: an idle server only
+ * wakes for a timer and does nothing else.
  */
 import type { Logger } from "../api/log.ts";
+import {
+  openHeapCollector,
+  YOUNG_GENERATION_WORTH_COLLECTING,
+  youngGenerationBytes,
+} from "./heap_gc.ts";
 import { openLibc } from "./libc.ts";
 
 export interface MemoryTrimOptions {
@@ -22,12 +32,12 @@ export interface MemoryTrimOptions {
 export type TrimStep = "busy" | "trimmed" | "idle";
 
 /**
- * The decision, apart from the timer and libc: trim once when the counter has stood still for a
- * whole interval after moving.
+ * The decision, apart from the timer and the releasers: trim once when the counter has stood
+ * still for a whole interval after moving. Start-up is a busy period of its own.
  */
 export class TrimPolicy {
   #last: number;
-  #pending = false;
+  #pending = true;
 
   constructor(start: number) {
     this.#last = start;
@@ -46,35 +56,73 @@ export class TrimPolicy {
 }
 
 export interface MemoryTrim {
-  /** Whether malloc_trim could be loaded (false: the trimmer does nothing). */
+  /** Whether anything can be released (false: the trimmer does nothing). */
   readonly available: boolean;
   /** Trims done so far. */
   readonly trims: number;
 }
 
-/** Starts the trimmer; does nothing where libc's malloc_trim cannot be loaded. */
-export function startMemoryTrim(o: MemoryTrimOptions): MemoryTrim {
-  const log = o.logger.with({ component: "memory" });
-  let libc: Deno.DynamicLibrary<{ malloc_trim: { parameters: ["usize"]; result: "i32" } }>;
+/** One way of giving memory back; `name` for the log. */
+interface Releaser {
+  name: string;
+  /** Releases what there is; false when there was not enough to be worth it. */
+  release(): boolean;
+  close(): void;
+}
+
+function releasers(log: Logger): Releaser[] {
+  const found: Releaser[] = [];
+  const collect = openHeapCollector();
+  if (collect) {
+    found.push({
+      name: "v8 gc",
+      release() {
+        if (youngGenerationBytes() < YOUNG_GENERATION_WORTH_COLLECTING) return false;
+        collect();
+        return true;
+      },
+      close() {},
+    });
+  } else log.debug("V8 gc unavailable: the heap shrinks only when V8 decides to");
   try {
-    libc = openLibc({ malloc_trim: { parameters: ["usize"], result: "i32" } });
+    const libc = openLibc({ malloc_trim: { parameters: ["usize"], result: "i32" } });
+    found.push({
+      name: "malloc_trim",
+      release() {
+        libc.symbols.malloc_trim(0n);
+        return true;
+      },
+      close: () => libc.close(),
+    });
   } catch (e) {
     log.debug("malloc_trim unavailable: freed memory stays with the allocator", {
       error: e instanceof Error ? e.message : String(e),
     });
-    return { available: false, trims: 0 };
   }
-  const state = { available: true, trims: 0 };
+  return found;
+}
+
+/** Starts the trimmer; does nothing where neither V8's gc nor libc's malloc_trim is reachable. */
+export function startMemoryTrim(o: MemoryTrimOptions): MemoryTrim {
+  const log = o.logger.with({ component: "memory" });
+  const steps = releasers(log);
+  const state = { available: steps.length > 0, trims: 0 };
+  if (!state.available) return state;
   const policy = new TrimPolicy(o.activity());
   const timer = setInterval(() => {
     if (policy.step(o.activity()) !== "trimmed") return;
-    libc.symbols.malloc_trim(0n);
+    const took: string[] = [];
+    for (const step of steps) {
+      const t0 = performance.now();
+      if (step.release()) took.push(`${step.name} ${Math.round(performance.now() - t0)} ms`);
+    }
     state.trims++;
+    log.debug("memory released", { took: took.join(", ") });
   }, o.quietMs);
   Deno.unrefTimer(timer);
   o.signal.addEventListener("abort", () => {
     clearInterval(timer);
-    libc.close();
+    for (const step of steps) step.close();
   }, { once: true });
   return state;
 }
