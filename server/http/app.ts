@@ -1,28 +1,19 @@
 /**
- * The HTTP surface: one handler authenticates, sends resource paths straight to the generic
- * resource dispatcher and the fixed paths (health, version, metrics, discovery, OpenAPI) to
- * Hono, turns every error into a `Status` and records metrics. Resource requests skip Hono's
- * routing and context: they are nearly all the traffic.
+ * The HTTP surface: one handler answers the health probes, authenticates, sends resource paths
+ * straight to the generic resource dispatcher and the other fixed paths (version, metrics,
+ * discovery, OpenAPI) to Hono (routes.ts, loaded on first use), turns every error into a
+ * `Status` and records metrics. Resource requests skip Hono's routing and context: they are
+ * nearly all the traffic.
  */
-import { Hono } from "hono";
-import { ApiError, internalError, notAcceptable, unauthorized } from "../../api/status.ts";
+import { ApiError, internalError, unauthorized } from "../../api/status.ts";
 import type { Logger } from "../../api/log.ts";
 import type { Authenticator } from "../auth/types.ts";
 import type { RestServices } from "../rest/context.ts";
-import { handleResourceRequest, notFoundPlain } from "../rest/dispatch.ts";
+import { handleResourceRequest } from "../rest/dispatch.ts";
 import { respondJson } from "../rest/read.ts";
 import { splitRequestUrl } from "../rest/request.ts";
-import {
-  AGGREGATED_CONTENT_TYPE,
-  aggregatedDiscovery,
-  apiGroup,
-  apiGroupList,
-  apiResourceList,
-  apiVersions,
-  wantsAggregated,
-} from "./discovery.ts";
 import type { OpenApiCache } from "./openapi.ts";
-import { type Metrics, renderMetrics } from "./metrics.ts";
+import type { Metrics } from "./metrics.ts";
 
 export interface VersionInfo {
   major: string;
@@ -51,7 +42,7 @@ export interface AppOptions {
 /** Paths anyone may read, as upstream's system:public-info-viewer allows. */
 const PUBLIC = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
-export function statusResponse(e: ApiError): Response {
+function statusResponse(e: ApiError): Response {
   return respondJson(e.toStatus(), e.code);
 }
 
@@ -73,12 +64,40 @@ function isResourcePath(path: string): boolean {
   return false;
 }
 
+const PLAIN_TEXT = { "content-type": "text/plain; charset=utf-8" };
+
 /**
- * The server's fetch handler: authentication, the resource dispatcher for resource paths and
- * Hono for the fixed ones, every error as a `Status`, metrics and the request log.
+ * `GET /healthz`, `/livez`, `/readyz` (and HEAD): "ok", or 500 with the failed check as upstream
+ * words it. Undefined for anything else. Probes come every few seconds from kubelets and load
+ * balancers, so they take no router.
+ */
+function health(req: Request, path: string, ready: () => boolean): Response | undefined {
+  if (path !== "/healthz" && path !== "/livez" && path !== "/readyz") return undefined;
+  if (req.method !== "GET" && req.method !== "HEAD") return undefined;
+  const name = path.slice(1);
+  const ok = name === "livez" || ready();
+  const body = req.method === "HEAD"
+    ? null
+    : ok
+    ? "ok"
+    : `[-]${name} failed: not ready\n${name} check failed`;
+  return new Response(body, { status: ok ? 200 : 500, headers: PLAIN_TEXT });
+}
+
+/**
+ * The server's fetch handler: health probes, authentication, the resource dispatcher for
+ * resource paths and Hono for the other fixed ones, every error as a `Status`, metrics and the
+ * request log.
  */
 export function createHandler(opts: AppOptions): (req: Request) => Promise<Response> {
-  const app = createApp(opts);
+  let routes: Promise<(req: Request) => Response | Promise<Response>> | undefined;
+  const fixed = async (req: Request) => {
+    routes ??= import("./routes.ts").then(({ createFixedRoutes }) => {
+      const app = createFixedRoutes(opts);
+      return (r: Request) => app.fetch(r);
+    });
+    return (await routes)(req);
+  };
   const log = opts.logger.with({ component: "http" });
   const svc = opts.services;
   const failed = (err: unknown): Response => {
@@ -93,13 +112,15 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
     const url = splitRequestUrl(req.url);
     let res: Response;
     try {
-      if (isPublic(url.path)) res = await app.fetch(req);
+      const probe = health(req, url.path, opts.ready);
+      if (probe) res = probe;
+      else if (isPublic(url.path)) res = await fixed(req);
       else {
         const user = await opts.authenticator.authenticate(req);
         if (!user) throw unauthorized();
         res = isResourcePath(url.path)
           ? await handleResourceRequest(svc, req, url, user)
-          : await app.fetch(req);
+          : await fixed(req);
       }
     } catch (err) {
       res = failed(err);
@@ -114,80 +135,4 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
     });
     return res;
   };
-}
-
-/** The fixed paths: health, version, metrics, discovery and OpenAPI (callers authenticate). */
-function createApp(opts: AppOptions): Hono {
-  const app = new Hono();
-  const svc = opts.services;
-
-  app.onError((err) => {
-    if (err instanceof ApiError) return statusResponse(err);
-    throw err;
-  });
-  app.notFound(() => statusResponse(notFoundPlain()));
-
-  const health =
-    (name: string, ok: () => boolean) => (c: { text: (s: string, code: 200 | 500) => Response }) =>
-      ok() ? c.text("ok", 200) : c.text(`[-]${name} failed: not ready\n${name} check failed`, 500);
-  app.get("/healthz", health("healthz", opts.ready));
-  app.get("/livez", health("livez", () => true));
-  app.get("/readyz", health("readyz", opts.ready));
-  app.get("/version", () => respondJson(opts.version));
-  app.get(
-    "/metrics",
-    () =>
-      new Response(renderMetrics(opts.metrics, svc), {
-        headers: { "content-type": "text/plain; version=0.0.4" },
-      }),
-  );
-
-  const aggregated = (core: boolean) =>
-    new Response(JSON.stringify(aggregatedDiscovery(svc.registry, core)), {
-      headers: { "content-type": AGGREGATED_CONTENT_TYPE, vary: "Accept" },
-    });
-  app.get(
-    "/api",
-    (c) =>
-      wantsAggregated(c.req.raw) ? aggregated(true) : respondJson(apiVersions(opts.serverAddress)),
-  );
-  app.get(
-    "/apis",
-    (c) => wantsAggregated(c.req.raw) ? aggregated(false) : respondJson(apiGroupList(svc.registry)),
-  );
-  app.get("/api/:version{[^/]+}", (c) => {
-    const doc = apiResourceList(svc.registry, "", c.req.param("version"));
-    if (!doc) throw notFoundPlain();
-    return respondJson(doc);
-  });
-  app.get("/apis/:group{[^/]+}", (c) => {
-    const doc = apiGroup(svc.registry, c.req.param("group"));
-    if (!doc) throw notFoundPlain();
-    return respondJson(doc);
-  });
-  app.get("/apis/:group{[^/]+}/:version{[^/]+}", (c) => {
-    const doc = apiResourceList(svc.registry, c.req.param("group"), c.req.param("version"));
-    if (!doc) throw notFoundPlain();
-    return respondJson(doc);
-  });
-
-  app.get("/openapi/v2", () => {
-    throw notAcceptable("only OpenAPI v3 is served: use /openapi/v3");
-  });
-  app.get("/openapi/v3", async () => respondJson(await opts.openapi.index()));
-  app.get("/openapi/v3/*", async (c) => {
-    const path = new URL(c.req.url).pathname.slice("/openapi/v3/".length);
-    const doc = await opts.openapi.document(path);
-    if (!doc) throw notFoundPlain();
-    return new Response(doc.bytes, {
-      headers: {
-        "content-length": String(doc.bytes.byteLength),
-        "content-type": "application/json",
-        etag: `"${doc.hash}"`,
-        "cache-control": "public, immutable",
-      },
-    });
-  });
-
-  return app;
 }

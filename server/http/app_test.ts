@@ -22,7 +22,13 @@ Deno.test("health endpoints answer 200 without a token", async () => {
       const r = await t.request("GET", path, { token: null });
       assert.equal(r.status, 200, path);
       assert.equal(r.text, "ok");
+      const head = await t.fetch(path, { token: null, method: "HEAD" });
+      assert.equal(head.status, 200, `HEAD ${path}`);
+      assert.equal(await head.text(), "");
     }
+    const post = await t.fetch("/healthz", { token: null, method: "POST" });
+    assert.equal(post.status, 404, "probes are GET or HEAD only");
+    assert.equal((await post.json()).kind, "Status");
   } finally {
     await t.stop();
   }

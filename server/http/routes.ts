@@ -1,0 +1,94 @@
+/**
+ * The fixed paths on Hono: version, metrics, discovery and OpenAPI (the caller authenticates and
+ * answers the health probes itself). Loaded on the first request for one of them, so a server
+ * nobody has pointed kubectl at yet (an edge box answering only probes and its own agents)
+ * does not carry the router (measured: ~3 MB of RSS for Hono and the npm loader).
+ */
+import { Hono } from "hono";
+import { ApiError, notAcceptable } from "../../api/status.ts";
+import { notFoundPlain } from "../rest/dispatch.ts";
+import { respondJson } from "../rest/read.ts";
+import type { AppOptions } from "./app.ts";
+import {
+  AGGREGATED_CONTENT_TYPE,
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregated,
+} from "./discovery.ts";
+import { renderMetrics } from "./metrics.ts";
+
+/** The Hono app of the fixed paths; unknown paths are a plain 404 `Status`. */
+export function createFixedRoutes(opts: AppOptions): Hono {
+  const app = new Hono();
+  const svc = opts.services;
+
+  app.onError((err) => {
+    if (err instanceof ApiError) return respondJson(err.toStatus(), err.code);
+    throw err;
+  });
+  app.notFound(() => {
+    const e = notFoundPlain();
+    return respondJson(e.toStatus(), e.code);
+  });
+
+  app.get("/version", () => respondJson(opts.version));
+  app.get(
+    "/metrics",
+    () =>
+      new Response(renderMetrics(opts.metrics, svc), {
+        headers: { "content-type": "text/plain; version=0.0.4" },
+      }),
+  );
+
+  const aggregated = (core: boolean) =>
+    new Response(JSON.stringify(aggregatedDiscovery(svc.registry, core)), {
+      headers: { "content-type": AGGREGATED_CONTENT_TYPE, vary: "Accept" },
+    });
+  app.get(
+    "/api",
+    (c) =>
+      wantsAggregated(c.req.raw) ? aggregated(true) : respondJson(apiVersions(opts.serverAddress)),
+  );
+  app.get(
+    "/apis",
+    (c) => wantsAggregated(c.req.raw) ? aggregated(false) : respondJson(apiGroupList(svc.registry)),
+  );
+  app.get("/api/:version{[^/]+}", (c) => {
+    const doc = apiResourceList(svc.registry, "", c.req.param("version"));
+    if (!doc) throw notFoundPlain();
+    return respondJson(doc);
+  });
+  app.get("/apis/:group{[^/]+}", (c) => {
+    const doc = apiGroup(svc.registry, c.req.param("group"));
+    if (!doc) throw notFoundPlain();
+    return respondJson(doc);
+  });
+  app.get("/apis/:group{[^/]+}/:version{[^/]+}", (c) => {
+    const doc = apiResourceList(svc.registry, c.req.param("group"), c.req.param("version"));
+    if (!doc) throw notFoundPlain();
+    return respondJson(doc);
+  });
+
+  app.get("/openapi/v2", () => {
+    throw notAcceptable("only OpenAPI v3 is served: use /openapi/v3");
+  });
+  app.get("/openapi/v3", async () => respondJson(await opts.openapi.index()));
+  app.get("/openapi/v3/*", async (c) => {
+    const path = new URL(c.req.url).pathname.slice("/openapi/v3/".length);
+    const doc = await opts.openapi.document(path);
+    if (!doc) throw notFoundPlain();
+    return new Response(doc.bytes, {
+      headers: {
+        "content-length": String(doc.bytes.byteLength),
+        "content-type": "application/json",
+        etag: `"${doc.hash}"`,
+        "cache-control": "public, immutable",
+      },
+    });
+  });
+
+  return app;
+}
