@@ -9,7 +9,15 @@
 import { join } from "node:path";
 import { startServer } from "../harness.ts";
 import { type Endpoint, expectStatus, type LoadResult } from "./load.ts";
-import { type IdleWrites, idleWrites, peakRssBytes, rssBytes } from "./proc.ts";
+import {
+  denoCacheDir,
+  type IdleWrites,
+  idleWrites,
+  peakRssBytes,
+  type RssBreakdown,
+  rssBreakdown,
+  rssBytes,
+} from "./proc.ts";
 import { measureReady } from "./ready.ts";
 import { type EtcdInfo, measureReference, type Reference } from "./reference.ts";
 import {
@@ -86,7 +94,14 @@ export interface ApiBenchResult {
   machine: { cpus: number; deno: string; kernel: string; dir: string };
   options: Omit<ApiBenchOptions, "progress">;
   ready: { freshMs: number[]; restartMs: number[]; freshMedianMs: number; restartMedianMs: number };
-  rss: { idleBytes: number; afterObjectsBytes: number; peakBytes: number; objectsStored: number };
+  rss: {
+    idleBytes: number;
+    /** What backs the idle RSS: anonymous memory, the runtime's executable, Deno's caches. */
+    idle: RssBreakdown;
+    afterObjectsBytes: number;
+    peakBytes: number;
+    objectsStored: number;
+  };
   idleWrites: { idle: IdleWrites; afterObjects: IdleWrites };
   fill: LoadResult;
   ops: OpsAtConcurrency[];
@@ -124,6 +139,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
     say(`idle: ${o.idleSeconds} s of I/O counters`);
     const idle = await idleWrites(server.pid, o.idleSeconds);
     const idleRss = await rssBytes(server.pid);
+    const idleBreakdown = await rssBreakdown(server.pid, Deno.execPath(), await denoCacheDir());
 
     say(`storing ${o.objects} objects from ${maxClients} clients`);
     await createNamespace(endpoint, "bench-big");
@@ -205,6 +221,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
     result = {
       rss: {
         idleBytes: idleRss,
+        idle: idleBreakdown,
         afterObjectsBytes: afterRss,
         peakBytes: peak,
         objectsStored: o.objects,

@@ -103,6 +103,11 @@ Deno.test("bench api runs every measurement at tiny sizes and writes its numbers
     assert.equal(res.ready.restartMs.length, 1);
     assert.ok(res.ready.freshMedianMs > 0);
     assert.ok(res.rss.idleBytes > 1024 * 1024, `idle RSS ${res.rss.idleBytes}`);
+    const parts = res.rss.idle;
+    const sum = parts.anonBytes + parts.runtimeBinaryBytes + parts.denoCacheBytes +
+      parts.otherFileBytes;
+    assert.ok(parts.anonBytes > 0 && parts.runtimeBinaryBytes > 0, JSON.stringify(parts));
+    assert.ok(Math.abs(sum - res.rss.idleBytes) < 0.1 * res.rss.idleBytes, "the parts add up");
     assert.ok(res.rss.afterObjectsBytes > 1024 * 1024);
     assert.ok(res.idleWrites.idle.seconds >= 1);
     assert.ok(res.idleWrites.idle.writeBytesPerSecond >= 0);

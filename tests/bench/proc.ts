@@ -12,6 +12,54 @@ export async function rssBytes(pid: number): Promise<number> {
   return field(await Deno.readTextFile(file), "VmRSS", file) * 1024;
 }
 
+/**
+ * Where resident memory sits, from `/proc/<pid>/smaps`: anonymous memory (V8 heap, malloc,
+ * stacks), pages of the runtime executable, of files under Deno's cache directory (mapped by
+ * the `deno` CLI, absent from a compiled binary), and of other files (libc and friends).
+ */
+export interface RssBreakdown {
+  anonBytes: number;
+  runtimeBinaryBytes: number;
+  denoCacheBytes: number;
+  otherFileBytes: number;
+}
+
+/**
+ * Sums `Rss:` of each mapping of `pid` by what backs it. `runtime` is the executable's path;
+ * `denoDir` the prefix of Deno's cache files.
+ */
+export async function rssBreakdown(
+  pid: number,
+  runtime: string,
+  denoDir: string,
+): Promise<RssBreakdown> {
+  const out = { anonBytes: 0, runtimeBinaryBytes: 0, denoCacheBytes: 0, otherFileBytes: 0 };
+  let backing = "";
+  for (const line of (await Deno.readTextFile(`/proc/${pid}/smaps`)).split("\n")) {
+    const header = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+    if (header) {
+      backing = header[1]!;
+      continue;
+    }
+    const rss = line.match(/^Rss:\s+(\d+) kB/);
+    if (!rss) continue;
+    const bytes = Number(rss[1]) * 1024;
+    if (!backing.startsWith("/")) out.anonBytes += bytes;
+    else if (backing === runtime) out.runtimeBinaryBytes += bytes;
+    else if (backing.startsWith(denoDir)) out.denoCacheBytes += bytes;
+    else out.otherFileBytes += bytes;
+  }
+  return out;
+}
+
+/** Deno's cache directory as `deno info` reports it (`DENO_DIR`, else the default). */
+export async function denoCacheDir(): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
+  const dir = (JSON.parse(new TextDecoder().decode(out.stdout)) as { denoDir?: string }).denoDir;
+  if (!dir) throw new Error("deno info --json gave no denoDir");
+  return dir.endsWith("/") ? dir : `${dir}/`;
+}
+
 /** Peak resident set size in bytes (`VmHWM`). */
 export async function peakRssBytes(pid: number): Promise<number> {
   const m = (await Deno.readTextFile(`/proc/${pid}/status`)).match(/^VmHWM:\s*(\d+)/m);
