@@ -95,6 +95,9 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
     routes ??= import("./routes.ts").then(({ createFixedRoutes }) => {
       const app = createFixedRoutes(opts);
       return (r: Request) => app.fetch(r);
+    }, (e) => {
+      routes = undefined; // a failed load is retried by the next request, not kept
+      throw e;
     });
     return (await routes)(req);
   };
