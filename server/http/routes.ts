@@ -2,7 +2,7 @@
  * The fixed paths on Hono: version, metrics, discovery and OpenAPI (the caller authenticates and
  * answers the health probes itself). Loaded on the first request for one of them, so a server
  * nobody has pointed kubectl at yet (an edge box answering only probes and its own agents)
- * does not carry the router (measured: ~3 MB of RSS for Hono and the npm loader).
+ * does not carry the router (measured: 1-3 MB of RSS for Hono and the npm loader).
  */
 import { Hono } from "hono";
 import { ApiError, notAcceptable } from "../../api/status.ts";
