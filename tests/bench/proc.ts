@@ -13,9 +13,10 @@ export async function rssBytes(pid: number): Promise<number> {
 }
 
 /**
- * Where resident memory sits, from `/proc/<pid>/smaps`: anonymous memory (V8 heap, malloc,
- * stacks), pages of the runtime executable, of files under Deno's cache directory (mapped by
- * the `deno` CLI, absent from a compiled binary), and of other files (libc and friends).
+ * Where resident memory sits, from `/proc/<pid>/smaps`, by mapping: anonymous mappings (V8
+ * heap, malloc, stacks), the runtime executable's mappings (code, and its data segments, which
+ * `/proc/<pid>/status` counts as RssAnon once written), files under Deno's cache directory
+ * (mapped by the `deno` CLI, absent from a compiled binary), and other files (libc and friends).
  */
 export interface RssBreakdown {
   anonBytes: number;

@@ -107,7 +107,7 @@ export function renderReport(r: ApiBenchResult): string {
     `  idle after start:                 ${bytes(r.rss.idleBytes)}`,
     `    of which anonymous (V8 heap, malloc, stacks) ${bytes(r.rss.idle.anonBytes)}, ` +
       `other files (libc...) ${bytes(r.rss.idle.otherFileBytes)},`,
-    `    pages of the runtime executable ${bytes(r.rss.idle.runtimeBinaryBytes)}, ` +
+    `    the runtime executable (code and data) ${bytes(r.rss.idle.runtimeBinaryBytes)}, ` +
       `of Deno's cache files ${bytes(r.rss.idle.denoCacheBytes)} (mapped by the deno CLI only)`,
     `  idle after ${r.rss.objectsStored} objects stored: ${bytes(r.rss.afterObjectsBytes)}`,
     `  peak during the run (VmHWM):      ${bytes(r.rss.peakBytes)}`,
