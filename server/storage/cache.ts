@@ -2,6 +2,13 @@
  * The watch cache: every object of the store held in memory, kept current by one datastore watch,
  * with a window of recent events. Lists, gets and watches are served from here; only continue
  * pages and exact-revision reads go to the datastore.
+ *
+ * The window is what a watch can resume from; older resourceVersions get 410 Expired and the
+ * client re-lists, as upstream. It keeps the events of the last few minutes (at least 100, at
+ * most 10,000): every MODIFIED or DELETED event in it holds the previous version of its object,
+ * so a count alone would let a churning cluster (node status, leases, pods) hold thousands of
+ * stale objects. Watchers that ask for bookmarks get one every 30 s, so their resourceVersions
+ * stay well inside it.
  */
 import {
   ClosedError,
@@ -52,6 +59,16 @@ export function typePrefixOf(key: string): string {
   return `/${parts[1]}/${parts[2]}/${parts[3]}/`;
 }
 
+/** How much history the window keeps. */
+export interface WindowOptions {
+  /** Events kept at most, however recent (default 10,000). */
+  maxEvents?: number;
+  /** Events kept at least, however old (default 100). */
+  minEvents?: number;
+  /** Events older than this are dropped beyond `minEvents` (default 5 minutes). */
+  maxAgeMs?: number;
+}
+
 type Listener = (events: CacheEvent[]) => void;
 
 interface Subscription {
@@ -72,15 +89,27 @@ export class WatchCache {
   #buckets = new Map<string, Bucket>();
   #rev = 0;
   #window: CacheEvent[] = [];
-  #windowSize: number;
+  /** When each event of the window arrived (ms on `#clock`). */
+  #windowAt: number[] = [];
+  #limits: Required<WindowOptions>;
+  #clock: () => number;
   #waiters: { rev: number; resolve: () => void }[] = [];
   #listeners = new Set<Subscription>();
   #stopped = false;
 
-  constructor(store: Datastore, logger: Logger, options: { windowSize?: number } = {}) {
+  constructor(
+    store: Datastore,
+    logger: Logger,
+    options: WindowOptions & { clock?: () => number } = {},
+  ) {
     this.#store = store;
     this.#log = logger.with({ component: "watch-cache" });
-    this.#windowSize = options.windowSize ?? 10_000;
+    this.#limits = {
+      maxEvents: options.maxEvents ?? 10_000,
+      minEvents: options.minEvents ?? 100,
+      maxAgeMs: options.maxAgeMs ?? 5 * 60_000,
+    };
+    this.#clock = options.clock ?? (() => performance.now());
   }
 
   get rev(): number {
@@ -190,10 +219,12 @@ export class WatchCache {
       }
       this.#rev = Math.max(this.#rev, ev.kv.modRevision);
     }
-    for (const e of events) this.#window.push(e);
-    if (this.#window.length > this.#windowSize * 1.2) {
-      this.#window.splice(0, this.#window.length - this.#windowSize);
+    const now = this.#clock();
+    for (const e of events) {
+      this.#window.push(e);
+      this.#windowAt.push(now);
     }
+    this.#trimWindow(now);
     for (const l of this.#listeners) {
       const mine = events.filter((e) => e.entry.key.startsWith(l.prefix));
       if (mine.length) l.fn(mine);
@@ -203,6 +234,26 @@ export class WatchCache {
       this.#waiters = this.#waiters.filter((w) => w.rev > this.#rev);
       for (const w of due) w.resolve();
     }
+  }
+
+  /**
+   * Drops the events beyond `maxEvents` and those older than `maxAgeMs` (keeping `minEvents`),
+   * in batches of at least 64 events or an eighth of the window, so that appending stays cheap.
+   */
+  #trimWindow(now: number): void {
+    const n = this.#window.length;
+    const { maxEvents, minEvents, maxAgeMs } = this.#limits;
+    let cut = Math.max(0, n - maxEvents);
+    const maxCut = Math.max(cut, n - minEvents);
+    while (cut < maxCut && this.#windowAt[cut]! < now - maxAgeMs) cut++;
+    if (cut === 0 || cut < Math.max(64, n >> 3)) return;
+    this.#window.splice(0, cut);
+    this.#windowAt.splice(0, cut);
+  }
+
+  /** Events the window holds (for tests and metrics). */
+  get windowLength(): number {
+    return this.#window.length;
   }
 
   /** Waits until the cache has applied `rev` (read-your-writes for a freshly committed write). */

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { silentLogger } from "../../api/log.ts";
+import { ApiError } from "../../api/status.ts";
+import { type Datastore, openDatastore } from "../../datastore/mod.ts";
+import { WatchCache, type WindowOptions } from "./cache.ts";
+
+const PREFIX = "/registry/core/configmaps/default/";
+
+async function withCache(
+  window: WindowOptions,
+  fn: (c: { cache: WatchCache; store: Datastore; clock: { now: number } }) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "kno-cache-" });
+  const store = await openDatastore(`${dir}/state.db`);
+  const clock = { now: 0 };
+  const cache = new WatchCache(store, silentLogger, { ...window, clock: () => clock.now });
+  const ac = new AbortController();
+  try {
+    await cache.start(ac.signal);
+    await fn({ cache, store, clock });
+  } finally {
+    ac.abort();
+    await cache.stopped();
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Creates `n` ConfigMaps and waits until the cache has applied them; returns their revisions. */
+async function create(store: Datastore, cache: WatchCache, names: string[]): Promise<number[]> {
+  const revs: number[] = [];
+  for (const name of names) {
+    const kv = await store.create(
+      PREFIX + name,
+      JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name } }),
+    );
+    revs.push(kv.modRevision);
+  }
+  await cache.waitFor(revs.at(-1)!);
+  return revs;
+}
+
+const names = (from: number, n: number) => Array.from({ length: n }, (_, i) => `cm-${from + i}`);
+
+function expiredOn(cache: WatchCache, fromRev: number): boolean {
+  try {
+    cache.subscribe(PREFIX, fromRev, () => {})();
+    return false;
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 410) return true;
+    throw e;
+  }
+}
+
+Deno.test("the watch window drops events older than its age, keeping its minimum; older resumes are 410", async () => {
+  await withCache({ minEvents: 10, maxAgeMs: 1_000 }, async ({ cache, store, clock }) => {
+    const first = await create(store, cache, names(0, 100));
+    assert.equal(cache.windowLength, 100, "young events are all kept");
+    assert.equal(expiredOn(cache, first[0]!), false);
+    clock.now = 2_000;
+    const later = await create(store, cache, names(100, 1));
+    assert.equal(cache.windowLength, 10, "old events go, down to the minimum");
+    assert.equal(expiredOn(cache, first[0]!), true, "a resume before the window is 410");
+    const replayed: number[] = [];
+    const stop = cache.subscribe(
+      PREFIX,
+      first[95]!,
+      (evs) => replayed.push(...evs.map((e) => e.rev)),
+    );
+    stop();
+    assert.deepEqual(replayed, [...first.slice(96), later[0]!], "inside the window: replayed");
+  });
+});
+
+Deno.test("the watch window holds at most its maximum, however recent the events", async () => {
+  await withCache({ maxEvents: 200 }, async ({ cache, store }) => {
+    await create(store, cache, names(0, 300));
+    assert.ok(
+      cache.windowLength >= 200 && cache.windowLength < 264,
+      `window of ${cache.windowLength} events`,
+    );
+  });
+});
