@@ -163,6 +163,7 @@ export class WatchCache {
     }
     this.#rev = all.revision;
     this.#window = [];
+    this.#windowAt = [];
     for (const l of this.#listeners) l.onClose?.();
     this.#listeners.clear();
   }
