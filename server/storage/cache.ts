@@ -88,9 +88,8 @@ export class WatchCache {
   #log: Logger;
   #buckets = new Map<string, Bucket>();
   #rev = 0;
-  #window: CacheEvent[] = [];
-  /** When each event of the window arrived (ms on `#clock`). */
-  #windowAt: number[] = [];
+  /** Recent events, oldest first, each with when it arrived (ms on `#clock`). */
+  #window: { ev: CacheEvent; at: number }[] = [];
   #limits: Required<WindowOptions>;
   #clock: () => number;
   #waiters: { rev: number; resolve: () => void }[] = [];
@@ -163,7 +162,6 @@ export class WatchCache {
     }
     this.#rev = all.revision;
     this.#window = [];
-    this.#windowAt = [];
     for (const l of this.#listeners) l.onClose?.();
     this.#listeners.clear();
   }
@@ -221,10 +219,7 @@ export class WatchCache {
       this.#rev = Math.max(this.#rev, ev.kv.modRevision);
     }
     const now = this.#clock();
-    for (const e of events) {
-      this.#window.push(e);
-      this.#windowAt.push(now);
-    }
+    for (const ev of events) this.#window.push({ ev, at: now });
     this.#trimWindow(now);
     for (const l of this.#listeners) {
       const mine = events.filter((e) => e.entry.key.startsWith(l.prefix));
@@ -246,10 +241,9 @@ export class WatchCache {
     const { maxEvents, minEvents, maxAgeMs } = this.#limits;
     let cut = Math.max(0, n - maxEvents);
     const maxCut = Math.max(cut, n - minEvents);
-    while (cut < maxCut && this.#windowAt[cut]! < now - maxAgeMs) cut++;
+    while (cut < maxCut && this.#window[cut]!.at < now - maxAgeMs) cut++;
     if (cut === 0 || cut < Math.max(64, n >> 3)) return;
     this.#window.splice(0, cut);
-    this.#windowAt.splice(0, cut);
   }
 
   /** Events the window holds (for tests and metrics). */
@@ -310,11 +304,14 @@ export class WatchCache {
    */
   subscribe(prefix: string, fromRev: number, fn: Listener, onClose?: () => void): () => void {
     if (fromRev < this.#rev) {
-      const oldest = this.#window[0]?.rev ?? this.#rev + 1;
+      const oldest = this.#window[0]?.ev.rev ?? this.#rev + 1;
       if (fromRev < oldest - 1) {
         throw expired(`too old resource version: ${fromRev} (${oldest - 1})`);
       }
-      const replay = this.#window.filter((e) => e.rev > fromRev && e.entry.key.startsWith(prefix));
+      const replay: CacheEvent[] = [];
+      for (const { ev } of this.#window) {
+        if (ev.rev > fromRev && ev.entry.key.startsWith(prefix)) replay.push(ev);
+      }
       if (replay.length) fn(replay);
     }
     const l: Subscription = onClose ? { prefix, fn, onClose } : { prefix, fn };
