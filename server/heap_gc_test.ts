@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import {
+  COLLECT_AT_LEAST_EVERY_MS,
+  collectionDue,
   openHeapCollector,
   YOUNG_GENERATION_WORTH_COLLECTING,
   youngGenerationBytes,
@@ -23,4 +25,11 @@ Deno.test("the heap collector runs a real major GC: the young generation V8 grew
     `young generation ${before} B -> ${after} B`,
   );
   assert.equal(junk.length, 50_000);
+});
+
+Deno.test("a forced GC is due for a grown young generation, or 5 minutes after the last one", () => {
+  assert.equal(collectionDue(YOUNG_GENERATION_WORTH_COLLECTING, 0), true);
+  assert.equal(collectionDue(YOUNG_GENERATION_WORTH_COLLECTING - 1, 1_000), false);
+  assert.equal(collectionDue(256 * 1024, COLLECT_AT_LEAST_EVERY_MS - 1), false);
+  assert.equal(collectionDue(256 * 1024, COLLECT_AT_LEAST_EVERY_MS), true);
 });

@@ -1,9 +1,9 @@
 /**
  * Hands memory back to the OS once the server goes quiet after start-up or a burst of requests,
  * in two steps:
- * - a major V8 GC (heap_gc.ts) when the young generation has grown past 1 MiB: V8 shrinks it
- *   only in a GC, and an idle server allocates nothing, so without it ~4 MB grown during
- *   start-up stay resident for good;
+ * - a major V8 GC (heap_gc.ts) when the young generation has grown past 1 MiB, or 5 minutes
+ *   after the last one: V8 shrinks the young generation only in a GC, and an idle server
+ *   allocates nothing, so without it ~4 MB grown during start-up stay resident for good;
  * - glibc's `malloc_trim(0)`: Deno's HTTP, TLS and SQLite buffers are malloc'd across several
  *   threads and glibc keeps what they freed in per-thread arenas, so after load the RSS stays
  *   high long after V8 has shrunk its own heap (measured: ~17 MB returned after 10,000 creates
@@ -12,11 +12,7 @@
  * wakes for a timer and does nothing else.
  */
 import type { Logger } from "../api/log.ts";
-import {
-  openHeapCollector,
-  YOUNG_GENERATION_WORTH_COLLECTING,
-  youngGenerationBytes,
-} from "./heap_gc.ts";
+import { collectionDue, openHeapCollector, youngGenerationBytes } from "./heap_gc.ts";
 import { openLibc } from "./libc.ts";
 
 export interface MemoryTrimOptions {
@@ -74,11 +70,13 @@ function releasers(log: Logger): Releaser[] {
   const found: Releaser[] = [];
   const collect = openHeapCollector();
   if (collect) {
+    let last = performance.now();
     found.push({
       name: "v8 gc",
       release() {
-        if (youngGenerationBytes() < YOUNG_GENERATION_WORTH_COLLECTING) return false;
+        if (!collectionDue(youngGenerationBytes(), performance.now() - last)) return false;
         collect();
+        last = performance.now();
         return true;
       },
       close() {},
