@@ -1,8 +1,10 @@
 /**
  * A full V8 garbage collection on demand, for the memory trimmer. V8 grows its young generation
- * while the server starts or serves a burst (to ~5 MB) and gives it back only in a GC, but an idle
- * server allocates nothing, so no GC ever comes: measured, one major GC after start-up returns
- * ~3-4 MB of RSS (the young generation shrinks to 256 KB). JavaScript reaches V8's `gc` only with
+ * while the server starts or serves a burst (to ~5 MB) and gives it back only in a GC. Left alone,
+ * V8's memory reducer does that ~30 s after start-up (measured: RssAnon 22.6 -> 18.7 MB), but
+ * under light, steady load it may not run for a long time: with 10,000 stale watch-window events
+ * to free, nothing came back in 5.5 minutes; one forced GC returned ~18 MB. JavaScript reaches
+ * V8's `gc` only with
  * `--expose-gc`; the flag is set at run time and takes effect for contexts created afterwards, so
  * the function is taken from a fresh `node:vm` context. (Measured on Deno 2.9: the `gc` that
  * `--v8-flags=--expose-gc` puts on the main context does not shrink the young generation; this

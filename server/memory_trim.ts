@@ -2,8 +2,8 @@
  * Hands memory back to the OS once the server goes quiet after start-up or a burst of requests,
  * in two steps:
  * - a major V8 GC (heap_gc.ts) when the young generation has grown past 1 MiB, or 5 minutes
- *   after the last one: V8 shrinks the young generation only in a GC, and an idle server
- *   allocates nothing, so without it ~4 MB grown during start-up stay resident for good;
+ *   after the last one: V8 shrinks its young generation and returns old-generation garbage only
+ *   in a full GC, which under light, steady load it may not run for a long time;
  * - glibc's `malloc_trim(0)`: Deno's HTTP, TLS and SQLite buffers are malloc'd across several
  *   threads and glibc keeps what they freed in per-thread arenas, so after load the RSS stays
  *   high long after V8 has shrunk its own heap (measured: ~17 MB returned after 10,000 creates
