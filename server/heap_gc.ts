@@ -4,11 +4,10 @@
  * V8's memory reducer does that ~30 s after start-up (measured: RssAnon 22.6 -> 18.7 MB), but
  * under light, steady load it may not run for a long time: with 10,000 stale watch-window events
  * to free, nothing came back in 5.5 minutes; one forced GC returned ~18 MB. JavaScript reaches
- * V8's `gc` only with
- * `--expose-gc`; the flag is set at run time and takes effect for contexts created afterwards, so
- * the function is taken from a fresh `node:vm` context. (Measured on Deno 2.9: the `gc` that
- * `--v8-flags=--expose-gc` puts on the main context does not shrink the young generation; this
- * one does. heap_gc_test.ts checks it.)
+ * V8's `gc` only with `--expose-gc`; the flag is set at run time and takes effect for contexts
+ * created afterwards, so the function is taken from a fresh `node:vm` context. (Measured on
+ * Deno 2.9: the `gc` that `--v8-flags=--expose-gc` puts on the main context does not shrink the
+ * young generation; this one does. heap_gc_test.ts checks it.)
  *
  * A forced GC is a full stop-the-world collection (measured: ~35 ms after start-up, ~80 ms with
  * 10,000 ConfigMaps cached), so it runs only when the young generation is big enough to be worth
