@@ -5,7 +5,7 @@
  * does not carry the router (measured: 1-3 MB of RSS for Hono and the npm loader).
  */
 import { Hono } from "hono";
-import { ApiError, notAcceptable } from "../../api/status.ts";
+import { notAcceptable } from "../../api/status.ts";
 import { notFoundPlain } from "../rest/dispatch.ts";
 import { respondJson } from "../rest/read.ts";
 import type { AppOptions } from "./app.ts";
@@ -20,18 +20,17 @@ import {
 } from "./discovery.ts";
 import { renderMetrics } from "./metrics.ts";
 
-/** The Hono app of the fixed paths; unknown paths are a plain 404 `Status`. */
+/** The Hono app of the fixed paths; it throws (unknown paths: a plain 404), the caller answers. */
 export function createFixedRoutes(opts: AppOptions): Hono {
   const app = new Hono();
   const svc = opts.services;
 
+  // Errors (a Status to send included) go back to the one handler that turns them into responses.
   app.onError((err) => {
-    if (err instanceof ApiError) return respondJson(err.toStatus(), err.code);
     throw err;
   });
   app.notFound(() => {
-    const e = notFoundPlain();
-    return respondJson(e.toStatus(), e.code);
+    throw notFoundPlain();
   });
 
   app.get("/version", () => respondJson(opts.version));
