@@ -235,18 +235,23 @@ export class WatchCache {
   /**
    * Drops the events beyond `maxEvents` and those older than `maxAgeMs` (keeping `minEvents`),
    * in batches of at least 64 events or an eighth of the window, so that appending stays cheap.
+   * Arrival times only grow along the window, so the first young event is found by bisection.
    */
   #trimWindow(now: number): void {
     const n = this.#window.length;
     const { maxEvents, minEvents, maxAgeMs } = this.#limits;
     let cut = Math.max(0, n - maxEvents);
-    const maxCut = Math.max(cut, n - minEvents);
-    while (cut < maxCut && this.#window[cut]!.at < now - maxAgeMs) cut++;
+    let hi = Math.max(cut, n - minEvents);
+    while (cut < hi) {
+      const mid = (cut + hi) >> 1;
+      if (this.#window[mid]!.at < now - maxAgeMs) cut = mid + 1;
+      else hi = mid;
+    }
     if (cut === 0 || cut < Math.max(64, n >> 3)) return;
     this.#window.splice(0, cut);
   }
 
-  /** Events the window holds (for tests and metrics). */
+  /** Events the window holds (for tests). */
   get windowLength(): number {
     return this.#window.length;
   }

@@ -72,6 +72,25 @@ Deno.test("the watch window drops events older than its age, keeping its minimum
   });
 });
 
+Deno.test("the watch window cuts exactly at its age when old and young events are mixed", async () => {
+  await withCache({ minEvents: 10, maxAgeMs: 1_000 }, async ({ cache, store, clock }) => {
+    const old = await create(store, cache, names(0, 100));
+    clock.now = 600; // nothing is old yet
+    const young = await create(store, cache, names(100, 50));
+    assert.equal(cache.windowLength, 150);
+    clock.now = 1_300; // older than 1 s: the events of t=0, not those of t=600
+    await create(store, cache, names(150, 1));
+    assert.equal(cache.windowLength, 51, "the 100 events from t=0 go, the 51 younger ones stay");
+    assert.equal(expiredOn(cache, old[98]!), true);
+    assert.equal(
+      expiredOn(cache, old[99]!),
+      false,
+      "everything after the last dropped event is kept",
+    );
+    assert.equal(expiredOn(cache, young[0]!), false);
+  });
+});
+
 Deno.test("the watch window holds at most its maximum, however recent the events", async () => {
   await withCache({ maxEvents: 200 }, async ({ cache, store }) => {
     await create(store, cache, names(0, 300));
