@@ -1,20 +1,15 @@
 /**
  * Schema validation: checks a JSON object against a {@link Schema} (a built-in type from the table
  * or a CRD's `openAPIV3Schema`) and reports one `StatusCause` per problem, in the upstream field
- * path and message forms, plus the fields the schema does not describe (for
- * `fieldValidation=Strict|Warn`). Object metadata names are checked in `api/names.ts`, not here.
+ * path and message forms. Fields the schema does not describe are pruning's business
+ * (`prune.ts`, which also reports them for `fieldValidation=Strict|Warn`). Object metadata names
+ * are checked in `api/names.ts`, not here.
  */
 import type { StatusCause } from "../status.ts";
 import { validateEmbeddedResource } from "../names.ts";
 import type { Schema, SchemaResolver } from "./types.ts";
 import { child, index, invalid, notSupported, required, tooMany } from "./field_errors.ts";
-import {
-  derefSchema,
-  isJsonObject,
-  isOpaque,
-  preservesUnknown,
-  RESOURCE_KEYS,
-} from "./schema_node.ts";
+import { derefSchema, isJsonObject, isOpaque, RESOURCE_KEYS } from "./schema_node.ts";
 import {
   checkArray,
   checkEnum,
@@ -38,18 +33,15 @@ export interface ValidateOptions {
 
 export interface ValidationResult {
   causes: StatusCause[];
-  /** Upstream strict-decoding entries, one per undescribed field: `unknown field "spec.foo"`. */
-  unknownFields: string[];
 }
 
 interface Walk {
   resolver: SchemaResolver;
   nullIsAbsent: boolean;
   causes: StatusCause[];
-  /** Collects unknown fields; undefined inside allOf/anyOf/oneOf/not branches. */
-  unknown: string[] | undefined;
-  /** Whether null properties may be dropped (only on the main walk, never in branches). */
-  mutate: boolean;
+  /** The main walk, not an allOf/anyOf/oneOf/not branch: only it drops null properties and
+   * checks embedded resources. */
+  main: boolean;
 }
 
 const MAX_DEPTH = 100;
@@ -60,16 +52,14 @@ export function validateAgainstSchema(
   resolver: SchemaResolver,
   options: ValidateOptions = {},
 ): ValidationResult {
-  const unknownFields: string[] = [];
   const w: Walk = {
     resolver,
     nullIsAbsent: options.nullIsAbsent === true,
     causes: [],
-    unknown: unknownFields,
-    mutate: true,
+    main: true,
   };
   node(obj, schema, options.rootPath ?? "", w, options.isRoot === true, 0);
-  return { causes: w.causes, unknownFields };
+  return { causes: w.causes };
 }
 
 function node(
@@ -103,7 +93,7 @@ function node(
   checkEnum(value, s, path, w.causes);
   if (isJsonObject(value) && !isOpaque(s)) {
     const embedded = s["x-kubernetes-embedded-resource"] === true;
-    if (embedded && !resourceKeys && w.unknown) {
+    if (embedded && !resourceKeys && w.main) {
       w.causes.push(...validateEmbeddedResource(value, path));
     }
     object(value, s, path, w, resourceKeys || embedded, depth);
@@ -148,7 +138,7 @@ function object(
     const prop = s.properties?.[name] ?? map;
     if (prop) {
       if (v === null && w.nullIsAbsent) {
-        if (w.mutate && s.properties?.[name]) delete value[name];
+        if (w.main && s.properties?.[name]) delete value[name];
         continue;
       }
       node(v, prop, p, w, false, depth + 1);
@@ -156,8 +146,6 @@ function object(
       const expected = name === "metadata" ? "object" : "string";
       const ok = name === "metadata" ? isJsonObject(v) : typeof v === "string";
       if (!ok) w.causes.push(typeFail(p, expected, v));
-    } else if (!preservesUnknown(s)) {
-      w.unknown?.push(`unknown field "${p}"`);
     }
   }
   for (const name of s.required ?? []) {
@@ -176,7 +164,7 @@ function branch(
   w: Walk,
   depth: number,
 ): StatusCause[] {
-  const sub: Walk = { ...w, causes: [], unknown: undefined, mutate: false };
+  const sub: Walk = { ...w, causes: [], main: false };
   node(value, schema, path, sub, false, depth + 1);
   return sub.causes;
 }
