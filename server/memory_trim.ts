@@ -8,8 +8,8 @@
  *   threads and glibc keeps what they freed in per-thread arenas, so after load the RSS stays
  *   high long after V8 has shrunk its own heap (measured: ~17 MB returned after 10,000 creates
  *   from 64 clients).
- * Both run once per busy period, after an interval without new requests: an idle server only
- * wakes for a timer and does nothing else.
+ * Both are considered once per busy period, after an interval without new requests (the GC runs
+ * only when due, see `collectionDue`): an idle server only wakes for a timer and does nothing else.
  */
 import type { Logger } from "../api/log.ts";
 import { collectionDue, openHeapCollector, youngGenerationBytes } from "./heap_gc.ts";
