@@ -4,12 +4,12 @@
  * stop) gets a deletionTimestamp and stays until they are gone.
  */
 import { badRequest, conflict } from "../../api/status.ts";
-import type { KubeObject } from "../registry/types.ts";
+import { apiVersionOf, type KubeObject } from "../registry/types.ts";
 import type { Entry } from "../storage/cache.ts";
 import { asObject, decodeBytes, mediaType, readBytes } from "./body.ts";
 import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
 import { clone, pendingFinalizers, timestamp } from "./meta.ts";
-import { apiVersionOf, getObject, listPage, parseFilter, respondJson, viewObject } from "./read.ts";
+import { getObject, listPage, parseFilter, respondJson, viewObject } from "./read.ts";
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;

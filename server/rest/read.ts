@@ -11,8 +11,6 @@ import { objectKey, storeError, typePrefix } from "../storage/objects.ts";
 import { type Call, refOf, type RestServices } from "./context.ts";
 import { includeObjectOf, toTable, wantsTable } from "./table.ts";
 
-export { apiVersionOf };
-
 /** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
 export function viewJson(t: ResourceType, e: Entry): string {
   if (e.obj.apiVersion === apiVersionOf(t)) return e.json;

@@ -4,11 +4,11 @@
  * leaving/entering the selection into DELETED/ADDED, and server-side Tables per event.
  */
 import { ApiError, badRequest } from "../../api/status.ts";
-import type { KubeObject } from "../registry/types.ts";
+import { apiVersionOf, type KubeObject } from "../registry/types.ts";
 import { type CacheEvent, Entry } from "../storage/cache.ts";
 import { typePrefix } from "../storage/objects.ts";
 import type { Call, RestServices } from "./context.ts";
-import { apiVersionOf, type Filter, matches, parseFilter, viewJson, viewObject } from "./read.ts";
+import { type Filter, matches, parseFilter, viewJson, viewObject } from "./read.ts";
 import { includeObjectOf, toTable, wantsTable } from "./table.ts";
 
 const BOOKMARK_EVERY_MS = 30_000;
