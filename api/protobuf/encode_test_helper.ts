@@ -5,12 +5,12 @@
  * entries in key order.
  */
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import type { Schema, SchemaResolver, SpecialCodec } from "../schema/types.ts";
+import type { ProtoScalarType, Schema, SchemaResolver, SpecialCodec } from "../schema/types.ts";
 import { parseDuration } from "./duration.ts";
 import { encodeEnvelope } from "./envelope.ts";
 import { type MessagePlan, planOf, type Shape, shapeOf } from "./schema_shape.ts";
 import { jsonSchemaPropsFor } from "./special.ts";
-import { base64ToBytes, type ScalarKind, scalarWireType } from "./wire.ts";
+import { base64ToBytes, scalarWireType } from "./wire.ts";
 
 export interface EncodeOptions {
   /** Write repeated numbers and bools packed (proto3 style) instead of one field each. */
@@ -128,7 +128,7 @@ class Encoder {
     }
   }
 
-  #scalar(w: BinaryWriter, no: number, value: unknown, kind: ScalarKind): void {
+  #scalar(w: BinaryWriter, no: number, value: unknown, kind: ProtoScalarType): void {
     w.tag(no, scalarWireType(kind));
     writeScalar(w, value, kind);
   }
@@ -203,7 +203,7 @@ function mentions(obj: Record<string, unknown>, plan: MessagePlan): boolean {
   return false;
 }
 
-function writeScalar(w: BinaryWriter, value: unknown, kind: ScalarKind): void {
+function writeScalar(w: BinaryWriter, value: unknown, kind: ProtoScalarType): void {
   switch (kind) {
     case "string":
       w.string(String(value));

@@ -2,11 +2,10 @@
  * Test-only: builds a sample JSON object for a schema, with a non-zero value for every property
  * that has a protobuf field number, so round trips exercise every field of the table.
  */
-import type { Schema, SchemaResolver, SpecialCodec } from "../schema/types.ts";
+import type { ProtoScalarType, Schema, SchemaResolver, SpecialCodec } from "../schema/types.ts";
 import { type Shape, shapeOf } from "./schema_shape.ts";
-import type { ScalarKind } from "./wire.ts";
 
-const SCALARS: Record<ScalarKind, unknown> = {
+const SCALARS: Record<ProtoScalarType, unknown> = {
   string: "text",
   bytes: "AQID",
   bool: true,

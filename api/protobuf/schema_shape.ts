@@ -3,12 +3,11 @@
  * map, a plain message, or a special codec. Shared by the decoder and the test encoder so both
  * read the schema the same way.
  */
-import type { Schema, SchemaResolver, SpecialCodec } from "../schema/types.ts";
+import type { ProtoScalarType, Schema, SchemaResolver, SpecialCodec } from "../schema/types.ts";
 import { internalError } from "../status.ts";
-import type { ScalarKind } from "./wire.ts";
 
 export type Shape =
-  | { kind: "scalar"; scalar: ScalarKind }
+  | { kind: "scalar"; scalar: ProtoScalarType }
   | { kind: "codec"; codec: SpecialCodec; definition: Schema; ref: string | undefined }
   | { kind: "array"; items: Schema }
   | { kind: "map"; values: Schema }
@@ -61,7 +60,7 @@ function implicitCodec(schema: Schema): SpecialCodec | undefined {
   return undefined;
 }
 
-function scalarKindOf(prop: Schema, schema: Schema): ScalarKind | undefined {
+function scalarKindOf(prop: Schema, schema: Schema): ProtoScalarType | undefined {
   const explicit = prop["x-kno-proto-type"] ?? schema["x-kno-proto-type"];
   if (explicit) return explicit;
   switch (schema.type) {

@@ -3,7 +3,7 @@
  * (see `SpecialCodec` in the schema contract). Each codec is one small function from the
  * message's fields to its JSON value; `undefined` means the value is absent (JSON null).
  */
-import type { Schema, SchemaResolver, SpecialCodec } from "../schema/types.ts";
+import type { ProtoScalarType, Schema, SchemaResolver, SpecialCodec } from "../schema/types.ts";
 import { REF_PREFIX } from "../schema/types.ts";
 import { hasProtobufMagic } from "./envelope.ts";
 import { formatDuration } from "./duration.ts";
@@ -15,7 +15,6 @@ import {
   parseFields,
   protobufError,
   type RawField,
-  type ScalarKind,
   WireType,
   wireTypeName,
 } from "./wire.ts";
@@ -121,7 +120,7 @@ function scalar(
   kind: "int64" | "int32",
   site: CodecSite,
 ): number | undefined;
-function scalar(fields: FieldMap, no: number, kind: ScalarKind, site: CodecSite): unknown {
+function scalar(fields: FieldMap, no: number, kind: ProtoScalarType, site: CodecSite): unknown {
   const list = fields.get(no);
   const last = list?.[list.length - 1];
   return last ? decodeScalar(last, kind, site.where) : undefined;

@@ -92,11 +92,8 @@ export function decodeUtf8(bytes: Uint8Array, where: string): string {
   }
 }
 
-/** The wire shapes a scalar property can have (the schema's `x-kno-proto-type`). */
-export type ScalarKind = ProtoScalarType;
-
 /** The wire type a scalar kind is written with when not packed. */
-export function scalarWireType(kind: ScalarKind): WireType {
+export function scalarWireType(kind: ProtoScalarType): WireType {
   switch (kind) {
     case "string":
     case "bytes":
@@ -111,12 +108,12 @@ export function scalarWireType(kind: ScalarKind): WireType {
 }
 
 /** Whether repeated values of this kind may be packed into one length-delimited field. */
-export function isPackable(kind: ScalarKind): boolean {
+export function isPackable(kind: ProtoScalarType): boolean {
   return kind !== "string" && kind !== "bytes";
 }
 
 /** Converts a varint to the JS number of a scalar kind (64-bit values may lose precision). */
-export function varintToNumber(value: bigint, kind: ScalarKind): number {
+export function varintToNumber(value: bigint, kind: ProtoScalarType): number {
   switch (kind) {
     case "int32":
       return Number(BigInt.asIntN(32, value));
@@ -136,7 +133,7 @@ export function fixedToNumber(bytes: Uint8Array, kind: "double" | "float"): numb
 }
 
 /** Decodes one scalar occurrence of the expected kind; the wire type must already match. */
-export function decodeScalar(field: RawField, kind: ScalarKind, where: string): unknown {
+export function decodeScalar(field: RawField, kind: ProtoScalarType, where: string): unknown {
   const expected = scalarWireType(kind);
   if (field.wireType !== expected) {
     throw protobufError(
@@ -160,7 +157,7 @@ export function decodeScalar(field: RawField, kind: ScalarKind, where: string): 
 }
 
 /** Unpacks a packed repeated scalar payload. */
-export function decodePacked(bytes: Uint8Array, kind: ScalarKind, where: string): unknown[] {
+export function decodePacked(bytes: Uint8Array, kind: ProtoScalarType, where: string): unknown[] {
   const out: unknown[] = [];
   const reader = new BinaryReader(bytes);
   try {
