@@ -45,7 +45,7 @@ Deno.serve({
   onListen: ({ port }) => {
     setListenerNoDelay(port);
     // The parent waits for this line on stdout.
-    Deno.stdout.writeSync(new TextEncoder().encode(`listening ${port}\n`));
+    Deno.stdout.writeSync(encoder.encode(`listening ${port}\n`));
   },
 }, async (req) => {
   if (req.method === "POST") {

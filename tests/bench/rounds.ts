@@ -8,6 +8,8 @@
 import { rawSqliteDurableWrites } from "../../datastore/mod.ts";
 import { runH2load } from "./h2load.ts";
 import { ApiConnection, type Endpoint, expectStatus, type LoadResult } from "./load.ts";
+import { createNamespace } from "./requests.ts";
+import { median } from "./stats.ts";
 
 export interface Round {
   knoCreate: LoadResult;
@@ -54,8 +56,6 @@ function medianBy<T>(xs: T[], key: (x: T) => number): T {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-const median = (xs: number[]) => medianBy(xs, (x) => x);
-
 async function shuffledUrls(endpoint: Endpoint, path: string): Promise<string[]> {
   const api = new ApiConnection(endpoint);
   try {
@@ -77,17 +77,7 @@ async function shuffledUrls(endpoint: Endpoint, path: string): Promise<string[]>
 
 export async function measureRounds(o: RoundsOptions): Promise<RoundsAtLevel> {
   const ns = `bench-h2-c${o.clients}`;
-  const api = new ApiConnection(o.endpoint);
-  try {
-    const r = await api.request(
-      "POST",
-      "/api/v1/namespaces",
-      JSON.stringify({ metadata: { name: ns } }),
-    );
-    expectStatus(`create namespace "${ns}"`, r, 201);
-  } finally {
-    api.close();
-  }
+  await createNamespace(o.endpoint, ns);
   const path = `/api/v1/namespaces/${ns}/configmaps`;
   const auth = { authorization: `Bearer ${o.endpoint.token}`, accept: "application/json" };
   const post = { "content-type": "application/json" };
