@@ -14,6 +14,7 @@ import { respondJson } from "../rest/read.ts";
 import { splitRequestUrl } from "../rest/request.ts";
 import type { OpenApiCache } from "./openapi.ts";
 import type { Metrics } from "./metrics.ts";
+import { lazily } from "./lazy.ts";
 
 export interface VersionInfo {
   major: string;
@@ -90,17 +91,8 @@ function health(req: Request, path: string, ready: () => boolean): Response | un
  * request log.
  */
 export function createHandler(opts: AppOptions): (req: Request) => Promise<Response> {
-  let routes: Promise<(req: Request) => Response | Promise<Response>> | undefined;
-  const fixed = async (req: Request) => {
-    routes ??= import("./routes.ts").then(({ createFixedRoutes }) => {
-      const app = createFixedRoutes(opts);
-      return (r: Request) => app.fetch(r);
-    }, (e) => {
-      routes = undefined; // a failed load is retried by the next request, not kept
-      throw e;
-    });
-    return (await routes)(req);
-  };
+  const routes = lazily(async () => (await import("./routes.ts")).createFixedRoutes(opts));
+  const fixed = async (req: Request) => (await routes()).fetch(req);
   const log = opts.logger.with({ component: "http" });
   const svc = opts.services;
   const failed = (err: unknown): Response => {
