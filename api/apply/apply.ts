@@ -15,7 +15,7 @@ import { badRequest } from "../status.ts";
 import { compareObjects } from "./compare.ts";
 import { type Conflict, conflictError } from "./conflicts.ts";
 import { FieldSet } from "./field_set.ts";
-import { defaultResetPaths, ignoredFields, stripIgnored } from "./ignored.ts";
+import { defaultIgnoredFields, ignoredFields, stripIgnored } from "./ignored.ts";
 import {
   decodeManagedFields,
   encodeManagedFields,
@@ -79,7 +79,7 @@ export function applyPatch(o: ApplyOptions): ApplyResult {
     }
   }
   const applied = withoutManagedFields(o.applied);
-  const ignored = ignoredFields(o.resetPaths ?? defaultResetPaths(o.subresource));
+  const ignored = o.resetPaths ? ignoredFields(o.resetPaths) : defaultIgnoredFields(o.subresource);
   const live = o.live ? withoutManagedFields(o.live) : {};
   const setOf = (obj: unknown) => stripIgnored(fieldSetOf(obj, o.schema, o.resolver), ignored);
   const now = rfc3339(o.now);

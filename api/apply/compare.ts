@@ -62,30 +62,43 @@ class Comparer {
     this.children(lhs, rhs, node, path);
   }
 
+  /** Compares the entries of two containers; `path` is a stack, restored before returning. */
   children(lhs: unknown, rhs: unknown, node: TypeNode, path: string[]): void {
     if (node.kind === "map") {
       const l = isObject(lhs) ? lhs : {};
       const rr = isObject(rhs) ? rhs : {};
-      const keys = new Set([...Object.keys(l), ...Object.keys(rr)]);
-      for (const k of keys) {
-        const self = !isStructField(node, k, this.r);
-        this.value(l[k], rr[k], childSchema(node, k), [...path, fieldPe(k)], self);
-      }
+      for (const k in rr) this.entry(Object.hasOwn(l, k) ? l[k] : undefined, rr[k], node, k, path);
+      for (const k in l) if (!Object.hasOwn(rr, k)) this.entry(l[k], undefined, node, k, path);
     } else if (node.kind === "list") {
       const l = this.index(lhs, node);
       const rr = this.index(rhs, node);
       for (const [pe, item] of rr) {
-        const p = [...path, pe];
-        if (!l.has(pe)) this.c.added.insert(p);
-        this.element(l.get(pe), item, node, p);
+        path.push(pe);
+        if (!l.has(pe)) this.c.added.insert(path);
+        this.element(l.get(pe), item, node, path);
+        path.pop();
       }
       for (const [pe, item] of l) {
         if (rr.has(pe)) continue;
-        const p = [...path, pe];
-        this.c.removed.insert(p);
-        this.element(item, undefined, node, p);
+        path.push(pe);
+        this.c.removed.insert(path);
+        this.element(item, undefined, node, path);
+        path.pop();
       }
     }
+  }
+
+  private entry(
+    lhs: unknown,
+    rhs: unknown,
+    node: TypeNode & { kind: "map" },
+    key: string,
+    path: string[],
+  ): void {
+    const self = !isStructField(node, key, this.r);
+    path.push(fieldPe(key));
+    this.value(lhs, rhs, childSchema(node, key), path, self);
+    path.pop();
   }
 
   private element(

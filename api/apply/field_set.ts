@@ -55,7 +55,9 @@ export class FieldSet {
 
   /** True when the set holds no path. */
   isEmpty(): boolean {
-    return !this.member && [...this.children.values()].every((c) => c.isEmpty());
+    if (this.member) return false;
+    for (const c of this.children.values()) if (!c.isEmpty()) return false;
+    return true;
   }
 
   clone(): FieldSet {
@@ -66,6 +68,8 @@ export class FieldSet {
   }
 
   union(other: FieldSet): FieldSet {
+    if (other.isEmpty()) return this.clone();
+    if (this.isEmpty()) return other.clone();
     const out = this.clone();
     out.member ||= other.member;
     for (const [pe, c] of other.children) {
@@ -151,10 +155,16 @@ export class FieldSet {
   toFieldsV1(): JsonObject {
     const out: JsonObject = {};
     for (const pe of [...this.children.keys()].sort(comparePe)) {
-      const c = this.children.get(pe);
-      if (!c || c.isEmpty()) continue;
+      const c = this.children.get(pe)!;
       const inner = c.toFieldsV1();
-      out[pe] = c.member && Object.keys(inner).length > 0 ? { ".": {}, ...inner } : inner;
+      let empty = true;
+      for (const _ in inner) {
+        empty = false;
+        break;
+      }
+      if (empty) {
+        if (c.member) out[pe] = inner;
+      } else out[pe] = c.member ? { ".": {}, ...inner } : inner;
     }
     return out;
   }

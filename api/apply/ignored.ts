@@ -32,6 +32,16 @@ export function ignoredFields(resetPaths: string[][]): FieldSet {
   return set;
 }
 
+const defaults = new Map<string, FieldSet>();
+
+/** {@link ignoredFields} of the default reset paths of `subresource`, built once (never mutate). */
+export function defaultIgnoredFields(subresource: string | undefined): FieldSet {
+  const key = subresource ?? "";
+  let set = defaults.get(key);
+  if (!set) defaults.set(key, set = ignoredFields(defaultResetPaths(subresource)));
+  return set;
+}
+
 /** `set` without the ignored fields; `metadata` itself is never owned either. */
 export function stripIgnored(set: FieldSet, ignored: FieldSet): FieldSet {
   const out = set.recursiveDifference(ignored);

@@ -6,7 +6,7 @@
 import { isObject, type JsonObject } from "../patch/json.ts";
 import type { WriteContext } from "./apply.ts";
 import { compareObjects } from "./compare.ts";
-import { defaultResetPaths, ignoredFields, stripIgnored } from "./ignored.ts";
+import { defaultIgnoredFields, ignoredFields, stripIgnored } from "./ignored.ts";
 import {
   decodeManagedFields,
   encodeManagedFields,
@@ -29,7 +29,7 @@ export interface UpdateOptions extends WriteContext {
 /** The `metadata.managedFields` the updated object should be stored with. */
 export function updateManagedFields(o: UpdateOptions): ManagedFieldsEntry[] {
   const records = startingRecords(o);
-  const ignored = ignoredFields(o.resetPaths ?? defaultResetPaths(o.subresource));
+  const ignored = o.resetPaths ? ignoredFields(o.resetPaths) : defaultIgnoredFields(o.subresource);
   const diff = compareObjects(
     o.old ? withoutManagedFields(o.old) : {},
     withoutManagedFields(o.updated),

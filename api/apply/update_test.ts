@@ -133,3 +133,19 @@ Deno.test("update: entries are ordered Apply first, then by time", () => {
     "Update/a-pauser",
   ]);
 });
+
+Deno.test("update: map keys named like Object.prototype members are plain data", () => {
+  const created = deployment({ labels: { constructor: "a", toString: "b" } });
+  const [e] = update({ updated: created, manager: "creator" });
+  assert.deepEqual(at(e?.fieldsV1, "f:metadata.f:labels"), {
+    ".": {},
+    "f:constructor": {},
+    "f:toString": {},
+  });
+  const live = stored(created, [e!]);
+  const next: JsonObject = structuredClone(live);
+  (next.metadata as JsonObject).labels = { toString: "b" };
+  const [after] = update({ old: live, updated: next, manager: "editor", now: later(1) });
+  assert.equal(after?.manager, "creator");
+  assert.deepEqual(at(after?.fieldsV1, "f:metadata.f:labels"), { ".": {}, "f:toString": {} });
+});

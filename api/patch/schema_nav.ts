@@ -17,6 +17,22 @@ export function resolveSchema(
   resolver: SchemaResolver,
 ): Schema | undefined {
   if (!schema) return undefined;
+  let memo = resolved.get(resolver);
+  if (!memo) resolved.set(resolver, memo = new WeakMap());
+  let out = memo.get(schema);
+  if (!out) memo.set(schema, out = resolveUncached(schema, resolver));
+  return out;
+}
+
+/**
+ * Resolutions by resolver and schema node. Schema nodes are immutable data (the table, or a
+ * CRD's schema, replaced as a whole when the CRD changes), so a node resolves the same way for
+ * as long as it lives; every patch, apply and managed-fields walk asks again for the same nodes.
+ * Results are shared: never mutate them.
+ */
+const resolved = new WeakMap<SchemaResolver, WeakMap<Schema, Schema>>();
+
+function resolveUncached(schema: Schema, resolver: SchemaResolver): Schema {
   let node: Schema = schema;
   let siblings: Schema = {};
   for (let depth = 0; node.$ref !== undefined && depth < MAX_REF_DEPTH; depth++) {

@@ -29,24 +29,54 @@ function walk(value: unknown, schema: Schema, resolver: SchemaResolver, depth: n
   }
   if (!isJsonObject(value)) return;
 
-  if (s.properties) {
-    for (const [name, propSchema] of Object.entries(s.properties)) {
-      const current = value[name];
-      if (current === undefined || current === null) {
-        const p = derefSchema(propSchema, resolver);
-        if (p.default === undefined) continue;
-        if (current === null && p.nullable) continue;
-        value[name] = structuredClone(p.default);
+  const props = s.properties;
+  if (props) {
+    for (const d of defaultedProperties(s, resolver)) {
+      const current = value[d.name];
+      if (current === undefined || (current === null && !d.nullable)) {
+        value[d.name] = cloneDefault(d.value);
       }
     }
-    for (const [name, propSchema] of Object.entries(s.properties)) {
-      if (value[name] !== undefined) walk(value[name], propSchema, resolver, depth + 1);
+  }
+  const map = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
+  if (!props && !map) return;
+  for (const name in value) {
+    const v = value[name];
+    if (props && Object.hasOwn(props, name)) {
+      if (v !== undefined) walk(v, props[name]!, resolver, depth + 1);
+    } else if (map) walk(v, map, resolver, depth + 1);
+  }
+}
+
+interface Defaulted {
+  name: string;
+  value: unknown;
+  nullable: boolean;
+}
+
+/**
+ * The properties of an object schema that have a default, found once per schema node: an object
+ * schema lists dozens of properties (a PodSpec about forty) and few have defaults.
+ */
+const defaultedByResolver = new WeakMap<SchemaResolver, WeakMap<Schema, Defaulted[]>>();
+
+function defaultedProperties(s: Schema, resolver: SchemaResolver): Defaulted[] {
+  let memo = defaultedByResolver.get(resolver);
+  if (!memo) defaultedByResolver.set(resolver, memo = new WeakMap());
+  let out = memo.get(s);
+  if (out) return out;
+  out = [];
+  for (const [name, propSchema] of Object.entries(s.properties ?? {})) {
+    const p = derefSchema(propSchema, resolver);
+    if (p.default !== undefined) {
+      out.push({ name, value: p.default, nullable: p.nullable === true });
     }
   }
-  if (typeof s.additionalProperties === "object") {
-    for (const [name, v] of Object.entries(value)) {
-      if (s.properties?.[name]) continue;
-      walk(v, s.additionalProperties, resolver, depth + 1);
-    }
-  }
+  memo.set(s, out);
+  return out;
+}
+
+/** A fresh copy of a default for the object it goes into (scalars are immutable already). */
+function cloneDefault(v: unknown): unknown {
+  return v !== null && typeof v === "object" ? structuredClone(v) : v;
 }

@@ -30,6 +30,22 @@ const MAX_REF_DEPTH = 32;
  * `default` or `nullable`) win over the target's.
  */
 export function derefSchema(schema: Schema, resolver: SchemaResolver): Schema {
+  if (schema.$ref === undefined) return schema;
+  let memo = dereferenced.get(resolver);
+  if (!memo) dereferenced.set(resolver, memo = new WeakMap());
+  let out = memo.get(schema);
+  if (!out) memo.set(schema, out = derefUncached(schema, resolver));
+  return out;
+}
+
+/**
+ * Dereferenced nodes by resolver and node. Schema nodes are immutable (the table, or a CRD's
+ * schema, replaced as a whole when the CRD changes), and every write walks the same nodes of its
+ * kind again. Results are shared: never mutate them.
+ */
+const dereferenced = new WeakMap<SchemaResolver, WeakMap<Schema, Schema>>();
+
+function derefUncached(schema: Schema, resolver: SchemaResolver): Schema {
   let node = schema;
   let siblings: Schema | undefined;
   for (let depth = 0; node.$ref !== undefined; depth++) {

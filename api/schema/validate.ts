@@ -170,6 +170,7 @@ function branch(
 }
 
 function combinators(value: unknown, s: Schema, path: string, w: Walk, depth: number): void {
+  if (!s.allOf && !s.anyOf && !s.oneOf && !s.not) return;
   const name = JSON.stringify(path);
   if (s.allOf?.length) {
     let valid = 0;
