@@ -41,8 +41,23 @@ const QUALIFIED_NAME_MSG =
 const LABEL_VALUE_MSG =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
-const encoder = new TextEncoder();
-const byteLength = (s: string): number => encoder.encode(s).length;
+/** UTF-8 length of `s` as TextEncoder would encode it (a lone surrogate becomes 3 bytes). */
+export function byteLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
 
 /** `msg (e.g. 'a',  or 'b', regex used for validation is '…')`, spacing as upstream. */
 export function regexError(msg: string, fmt: string, ...examples: string[]): string {

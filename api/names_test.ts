@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  byteLength,
   isDns1035Label,
   isDns1123Label,
   isDns1123Subdomain,
@@ -225,4 +226,23 @@ Deno.test("validateObjectMeta: generateName alone is enough; bad generateName re
   });
   assert.equal(causes.length, 1);
   assert.equal(causes[0]?.field, "metadata.generateName");
+});
+
+Deno.test("byteLength counts UTF-8 bytes as TextEncoder does", () => {
+  const samples = [
+    "",
+    "abc",
+    "é",
+    "€",
+    "日本",
+    "😀",
+    "a😀b",
+    "\ud83d",
+    "\ude00x",
+    "x\ud83d",
+    "\u007f\u0080\u07ff\u0800",
+  ];
+  for (const s of samples) {
+    assert.equal(byteLength(s), new TextEncoder().encode(s).length, JSON.stringify(s));
+  }
 });

@@ -81,6 +81,9 @@ export const statements = {
   /** Params: rev, key, create_rev, prev_rev, deleted, value. */
   insertLog: `INSERT INTO log (rev, key, create_rev, prev_rev, deleted, value)
     VALUES (?, ?, ?, ?, ?, ?)`,
+  /** Params: key, rev, create_rev. Changes nothing when the key is live. */
+  insertCurrent: `INSERT INTO current (key, rev, create_rev) VALUES (?, ?, ?)
+    ON CONFLICT (key) DO NOTHING`,
   /** Params: key, rev, create_rev. */
   upsertCurrent: `INSERT INTO current (key, rev, create_rev) VALUES (?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET rev = excluded.rev, create_rev = excluded.create_rev`,

@@ -163,6 +163,11 @@ export class SqliteLog {
     this.#stmt("insertLog").run(rev, key, createRev, prevRev, deleted, blob);
   }
 
+  /** Makes `key` live at `rev` unless it already is; false when it was live. */
+  insertCurrent(key: string, rev: number, createRev: number): boolean {
+    return this.#stmt("insertCurrent").run(key, rev, createRev).changes !== 0;
+  }
+
   setCurrent(key: string, rev: number, createRev: number): void {
     this.#stmt("upsertCurrent").run(key, rev, createRev);
   }

@@ -40,9 +40,8 @@ export function applyWrite(log: SqliteLog, op: WriteOp, rev: number): Applied {
 }
 
 function applyCreate(log: SqliteLog, key: string, value: string, rev: number): Applied {
-  if (log.getCurrent(key) !== undefined) throw new KeyExistsError(key);
+  if (!log.insertCurrent(key, rev, rev)) throw new KeyExistsError(key);
   log.append(rev, key, rev, 0, value);
-  log.setCurrent(key, rev, rev);
   const kv = { key, value, createRevision: rev, modRevision: rev };
   return { kv, event: { type: "create", kv } };
 }

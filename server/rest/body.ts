@@ -34,14 +34,17 @@ const FORMATS: Record<string, BodyFormat> = {
 
 /** Reads the raw bytes, enforcing the size limit even without a Content-Length. */
 export async function readBytes(req: Request): Promise<Uint8Array> {
-  const len = Number(req.headers.get("content-length") ?? "0");
-  if (len > MAX_BODY_BYTES) {
-    throw tooLarge(`request body too large: ${len} bytes, the limit is ${MAX_BODY_BYTES}`);
+  const header = req.headers.get("content-length");
+  if (header !== null) {
+    const len = Number(header);
+    if (len > MAX_BODY_BYTES) {
+      throw tooLarge(`request body too large: ${len} bytes, the limit is ${MAX_BODY_BYTES}`);
+    }
+    // With a Content-Length under the limit the HTTP server holds the body to that length (hyper
+    // rejects a body longer than its header): take it whole, in one step, without a stream.
+    return await req.bytes();
   }
   if (!req.body) return new Uint8Array();
-  // With a Content-Length under the limit the HTTP server holds the body to that length (hyper
-  // rejects a body longer than its header): take it whole, in one step.
-  if (req.headers.has("content-length")) return await req.bytes();
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = req.body.getReader();
