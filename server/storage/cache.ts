@@ -55,8 +55,15 @@ export function decodeValue(kv: KeyValue, rev = kv.modRevision): KubeObject {
 
 /** The type prefix of a key: `/registry/<group>/<resource>/`. */
 export function typePrefixOf(key: string): string {
-  const parts = key.split("/");
-  return `/${parts[1]}/${parts[2]}/${parts[3]}/`;
+  let slash = 0;
+  for (let n = 0; n < 3; n++) {
+    slash = key.indexOf("/", slash + 1);
+    if (slash < 0) {
+      const parts = key.split("/");
+      return `/${parts[1]}/${parts[2]}/${parts[3]}/`;
+    }
+  }
+  return key.slice(0, slash + 1);
 }
 
 /** How much history the window keeps. */
@@ -222,11 +229,15 @@ export class WatchCache {
     for (const ev of events) this.#window.push({ ev, at: now });
     this.#trimWindow(now);
     for (const l of this.#listeners) {
+      if (events.length === 1) {
+        if (events[0]!.entry.key.startsWith(l.prefix)) l.fn(events);
+        continue;
+      }
       const mine = events.filter((e) => e.entry.key.startsWith(l.prefix));
       if (mine.length) l.fn(mine);
     }
-    const due = this.#waiters.filter((w) => w.rev <= this.#rev);
-    if (due.length) {
+    if (this.#waiters.some((w) => w.rev <= this.#rev)) {
+      const due = this.#waiters.filter((w) => w.rev <= this.#rev);
       this.#waiters = this.#waiters.filter((w) => w.rev > this.#rev);
       for (const w of due) w.resolve();
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../api/log.ts";
 import { ApiError } from "../../api/status.ts";
 import { type Datastore, openDatastore } from "../../datastore/mod.ts";
-import { WatchCache, type WindowOptions } from "./cache.ts";
+import { typePrefixOf, WatchCache, type WindowOptions } from "./cache.ts";
 
 const PREFIX = "/registry/core/configmaps/default/";
 
@@ -99,4 +99,10 @@ Deno.test("the watch window holds at most its maximum, however recent the events
       `window of ${cache.windowLength} events`,
     );
   });
+});
+
+Deno.test("typePrefixOf: the group and resource of a key, namespaced or not", () => {
+  assert.equal(typePrefixOf("/registry/core/configmaps/default/cm"), "/registry/core/configmaps/");
+  assert.equal(typePrefixOf("/registry/core/namespaces/default"), "/registry/core/namespaces/");
+  assert.equal(typePrefixOf("/registry/apps/deployments/"), "/registry/apps/deployments/");
 });
