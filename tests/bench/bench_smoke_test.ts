@@ -145,7 +145,7 @@ Deno.test("bench api runs every measurement at tiny sizes and writes its numbers
           }
           assert.ok(round.rawPerSecond > 0);
         }
-        assert.ok(level.createVsRaw > 0 && level.floorVsRaw > 0);
+        assert.ok(level.createVsRaw > 0 && level.floorVsRaw > 0 && level.createVsFloor > 0);
       }
       assert.ok(r.stdout.includes("from h2load"));
       assert.ok(res.reference.every((x: { paired: boolean }) => x.paired));

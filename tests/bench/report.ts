@@ -148,7 +148,8 @@ export function renderReport(r: ApiBenchResult): string {
     "rounds: kno creates, floor creates, raw durable SQLite, kno GETs, floor GETs, back to back.",
     "The floor is a bare Deno.serve over TLS with no API machinery (a POST is one durable SQLite",
     "commit of its body, a GET a constant ConfigMap): what the runtime and the disk cost before",
-    "kno adds anything. Rows: the round with the median p99; ratios: medians of per-round ratios.",
+    "kno adds anything. Rows: the round with the median p99; ratios: medians of per-round ratios",
+    "(kno/floor: the share of the floor's create rate kno keeps, i.e. what its API work costs).",
   );
   if (!Array.isArray(r.h2load)) out.push(`  skipped: ${r.h2load.skipped}`);
   else {
@@ -172,6 +173,7 @@ export function renderReport(r: ApiBenchResult): string {
           "raw SQLite/s",
           "kno/raw",
           "floor/raw",
+          "kno/floor",
         ],
         r.h2load.map((a) => [
           String(a.clients),
@@ -183,6 +185,7 @@ export function renderReport(r: ApiBenchResult): string {
           `${rate(a.rawPerSecond)} (${a.rounds.map((x) => rate(x.rawPerSecond)).join(", ")})`,
           pct(a.createVsRaw),
           pct(a.floorVsRaw),
+          pct(a.createVsFloor),
         ]),
       ),
     );

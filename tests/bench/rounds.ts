@@ -34,6 +34,8 @@ export interface RoundsAtLevel {
   /** Medians over rounds of (creates per second / raw writes per second) of the same round. */
   createVsRaw: number;
   floorVsRaw: number;
+  /** Median over rounds of kno's creates per second / the floor's: the part kno itself costs. */
+  createVsFloor: number;
 }
 
 export interface RoundsOptions {
@@ -130,5 +132,8 @@ export async function measureRounds(o: RoundsOptions): Promise<RoundsAtLevel> {
     rawPerSecond: median(rounds.map((r) => r.rawPerSecond)),
     createVsRaw: median(rounds.map((r) => r.knoCreate.opsPerSecond / r.rawPerSecond)),
     floorVsRaw: median(rounds.map((r) => r.floorCreate.opsPerSecond / r.rawPerSecond)),
+    createVsFloor: median(
+      rounds.map((r) => r.knoCreate.opsPerSecond / r.floorCreate.opsPerSecond),
+    ),
   };
 }
