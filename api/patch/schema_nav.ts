@@ -2,6 +2,7 @@
  * Walking the schema table for patches and server-side apply: following `$ref`s and reading
  * the patch and list-type extensions of a node. Nothing here knows a kind by name.
  */
+import { memoizedPerNode } from "../schema/schema_node.ts";
 import { REF_PREFIX, type Schema, type SchemaResolver } from "../schema/types.ts";
 
 const MAX_REF_DEPTH = 32;
@@ -16,21 +17,10 @@ export function resolveSchema(
   schema: Schema | undefined,
   resolver: SchemaResolver,
 ): Schema | undefined {
-  if (!schema) return undefined;
-  let memo = resolved.get(resolver);
-  if (!memo) resolved.set(resolver, memo = new WeakMap());
-  let out = memo.get(schema);
-  if (!out) memo.set(schema, out = resolveUncached(schema, resolver));
-  return out;
+  return schema ? resolved(schema, resolver) : undefined;
 }
 
-/**
- * Resolutions by resolver and schema node. Schema nodes are immutable data (the table, or a
- * CRD's schema, replaced as a whole when the CRD changes), so a node resolves the same way for
- * as long as it lives; every patch, apply and managed-fields walk asks again for the same nodes.
- * Results are shared: never mutate them.
- */
-const resolved = new WeakMap<SchemaResolver, WeakMap<Schema, Schema>>();
+const resolved = memoizedPerNode((schema, resolver) => resolveUncached(schema, resolver));
 
 function resolveUncached(schema: Schema, resolver: SchemaResolver): Schema {
   let node: Schema = schema;

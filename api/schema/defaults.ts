@@ -8,7 +8,7 @@
  * absent). For custom resources, prune first and default after (the structural-schema order).
  */
 import type { Schema, SchemaResolver } from "./types.ts";
-import { derefSchema, isJsonObject, isOpaque } from "./schema_node.ts";
+import { derefSchema, isJsonObject, isOpaque, memoizedPerNode } from "./schema_node.ts";
 
 const MAX_DEPTH = 100;
 
@@ -58,23 +58,16 @@ interface Defaulted {
  * The properties of an object schema that have a default, found once per schema node: an object
  * schema lists dozens of properties (a PodSpec about forty) and few have defaults.
  */
-const defaultedByResolver = new WeakMap<SchemaResolver, WeakMap<Schema, Defaulted[]>>();
-
-function defaultedProperties(s: Schema, resolver: SchemaResolver): Defaulted[] {
-  let memo = defaultedByResolver.get(resolver);
-  if (!memo) defaultedByResolver.set(resolver, memo = new WeakMap());
-  let out = memo.get(s);
-  if (out) return out;
-  out = [];
+const defaultedProperties = memoizedPerNode((s, resolver) => {
+  const out: Defaulted[] = [];
   for (const [name, propSchema] of Object.entries(s.properties ?? {})) {
     const p = derefSchema(propSchema, resolver);
     if (p.default !== undefined) {
       out.push({ name, value: p.default, nullable: p.nullable === true });
     }
   }
-  memo.set(s, out);
   return out;
-}
+});
 
 /** A fresh copy of a default for the object it goes into (scalars are immutable already). */
 function cloneDefault(v: unknown): unknown {

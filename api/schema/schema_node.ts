@@ -30,20 +30,28 @@ const MAX_REF_DEPTH = 32;
  * `default` or `nullable`) win over the target's.
  */
 export function derefSchema(schema: Schema, resolver: SchemaResolver): Schema {
-  if (schema.$ref === undefined) return schema;
-  let memo = dereferenced.get(resolver);
-  if (!memo) dereferenced.set(resolver, memo = new WeakMap());
-  let out = memo.get(schema);
-  if (!out) memo.set(schema, out = derefUncached(schema, resolver));
-  return out;
+  return schema.$ref === undefined ? schema : dereferenced(schema, resolver);
 }
 
 /**
- * Dereferenced nodes by resolver and node. Schema nodes are immutable (the table, or a CRD's
- * schema, replaced as a whole when the CRD changes), and every write walks the same nodes of its
- * kind again. Results are shared: never mutate them.
+ * `compute` of a schema node under a resolver, computed once per pair and then shared (never
+ * mutate a result). Schema nodes are immutable data (the table, or a CRD's schema, replaced as a
+ * whole when the CRD changes), and every write walks the same nodes of its kind again.
  */
-const dereferenced = new WeakMap<SchemaResolver, WeakMap<Schema, Schema>>();
+export function memoizedPerNode<T extends object>(
+  compute: (schema: Schema, resolver: SchemaResolver) => T,
+): (schema: Schema, resolver: SchemaResolver) => T {
+  const byResolver = new WeakMap<SchemaResolver, WeakMap<Schema, T>>();
+  return (schema, resolver) => {
+    let memo = byResolver.get(resolver);
+    if (!memo) byResolver.set(resolver, memo = new WeakMap());
+    let out = memo.get(schema);
+    if (!out) memo.set(schema, out = compute(schema, resolver));
+    return out;
+  };
+}
+
+const dereferenced = memoizedPerNode((schema, resolver) => derefUncached(schema, resolver));
 
 function derefUncached(schema: Schema, resolver: SchemaResolver): Schema {
   let node = schema;
