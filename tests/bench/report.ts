@@ -125,6 +125,9 @@ export function renderReport(r: ApiBenchResult): string {
     "",
     `Requests (get: one object; list: a namespace of ${o.listNamespaceSize}; update: PUT of the ` +
       "last-read copy, re-read and retried on 409)",
+    "  Deno fetch keeps Nagle's algorithm on its connections (hyper's connector does not set",
+    "  TCP_NODELAY), so some of its requests wait ~40 ms for a delayed ACK: the ~44 ms p99 and max",
+    "  here are the client's, not the server's (the h2load tables below have none).",
   );
   const rows = [loadRow(`create (fill of ${r.fill.ops})`, r.fill)];
   for (const a of r.ops) {
