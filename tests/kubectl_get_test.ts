@@ -320,6 +320,16 @@ Deno.test("kubectl get: selectors, output formats, chunking, watch and discovery
       }
     });
 
+    await t.step("non-ASCII data comes back byte for byte, with its length in bytes", async () => {
+      const text = "grüße, 日本, 😀";
+      await s.k("create", "configmap", "utf8", "-n", "sel", `--from-literal=t=${text}`);
+      assert.equal(await s.k("get", "cm", "utf8", "-n", "sel", "-o", "jsonpath={.data.t}"), text);
+      const r = await s.api("/api/v1/namespaces/sel/configmaps/utf8");
+      const body = new Uint8Array(await r.arrayBuffer());
+      assert.equal(Number(r.headers.get("content-length")), body.byteLength);
+      assert.equal(JSON.parse(new TextDecoder().decode(body)).data.t, text);
+    });
+
     await t.step("get --raw serves /version, /readyz and /metrics", async () => {
       const version = JSON.parse(await s.k("get", "--raw", "/version"));
       assert.equal(version.major, "1");
