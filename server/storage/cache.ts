@@ -53,17 +53,14 @@ export function decodeValue(kv: KeyValue, rev = kv.modRevision): KubeObject {
   return obj;
 }
 
-/** The type prefix of a key: `/registry/<group>/<resource>/`. */
+/**
+ * The type prefix of a key: `/registry/<group>/<resource>/`, up to its fourth slash (every key
+ * objectKey makes has one; anything shorter is its own prefix).
+ */
 export function typePrefixOf(key: string): string {
   let slash = 0;
-  for (let n = 0; n < 3; n++) {
-    slash = key.indexOf("/", slash + 1);
-    if (slash < 0) {
-      const parts = key.split("/");
-      return `/${parts[1]}/${parts[2]}/${parts[3]}/`;
-    }
-  }
-  return key.slice(0, slash + 1);
+  for (let n = 0; n < 3 && slash >= 0; n++) slash = key.indexOf("/", slash + 1);
+  return slash < 0 ? key : key.slice(0, slash + 1);
 }
 
 /** How much history the window keeps. */
@@ -229,11 +226,9 @@ export class WatchCache {
     for (const ev of events) this.#window.push({ ev, at: now });
     this.#trimWindow(now);
     for (const l of this.#listeners) {
-      if (events.length === 1) {
-        if (events[0]!.entry.key.startsWith(l.prefix)) l.fn(events);
-        continue;
-      }
-      const mine = events.filter((e) => e.entry.key.startsWith(l.prefix));
+      const own = (e: CacheEvent) => e.entry.key.startsWith(l.prefix);
+      // Usually the whole batch (often one event) is the listener's: no copy then.
+      const mine = events.every(own) ? events : events.filter(own);
       if (mine.length) l.fn(mine);
     }
     if (this.#waiters.some((w) => w.rev <= this.#rev)) {

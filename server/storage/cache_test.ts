@@ -105,4 +105,34 @@ Deno.test("typePrefixOf: the group and resource of a key, namespaced or not", ()
   assert.equal(typePrefixOf("/registry/core/configmaps/default/cm"), "/registry/core/configmaps/");
   assert.equal(typePrefixOf("/registry/core/namespaces/default"), "/registry/core/namespaces/");
   assert.equal(typePrefixOf("/registry/apps/deployments/"), "/registry/apps/deployments/");
+  assert.equal(typePrefixOf("/registry/x"), "/registry/x", "a shorter key is its own prefix");
+});
+
+Deno.test("one commit of several keys reaches each listener with only the events under its prefix", async () => {
+  await withCache({}, async ({ cache, store }) => {
+    const calls: Record<string, string[][]> = { cms: [], secrets: [], core: [] };
+    const listen = (name: string, prefix: string) =>
+      cache.subscribe(
+        prefix,
+        cache.rev,
+        (evs) => calls[name]!.push(evs.map((e) => e.entry.key)),
+      );
+    const stops = [
+      listen("cms", PREFIX),
+      listen("secrets", "/registry/core/secrets/"),
+      listen("core", "/registry/core/"),
+    ];
+    const value = JSON.stringify({ metadata: { name: "x" } });
+    // Submitted in the same turn: the store commits them as one batch.
+    const [a, b] = await Promise.all([
+      store.create(`${PREFIX}x`, value),
+      store.create("/registry/core/secrets/default/x", value),
+    ]);
+    assert.equal(b!.modRevision, a!.modRevision + 1);
+    await cache.waitFor(b!.modRevision);
+    for (const stop of stops) stop();
+    assert.deepEqual(calls.cms, [[`${PREFIX}x`]]);
+    assert.deepEqual(calls.secrets, [["/registry/core/secrets/default/x"]]);
+    assert.deepEqual(calls.core, [[`${PREFIX}x`, "/registry/core/secrets/default/x"]]);
+  });
 });
