@@ -14,6 +14,7 @@
  */
 import { join } from "node:path";
 import type { Logger } from "../../api/log.ts";
+import { byteLength } from "../../api/names.ts";
 import { setListenerNoDelay } from "./nodelay.ts";
 
 export interface TlsListenerOptions {
@@ -123,7 +124,7 @@ async function serveDirect(
  */
 async function relaySocket(socketDir: string): Promise<{ path: string; tempDir?: string }> {
   const path = join(socketDir, "https.sock");
-  if (new TextEncoder().encode(path).length <= 100) return { path };
+  if (byteLength(path) <= 100) return { path };
   const tempDir = await Deno.makeTempDir({ prefix: "kno-" });
   return { path: join(tempDir, "https.sock"), tempDir };
 }
