@@ -144,3 +144,19 @@ Deno.test("applyDefaults: inline CRD schema with preserve-unknown-fields and int
   applyDefaults(obj, schema, resolver);
   assert.deepEqual(obj, { spec: { extra: { a: 1 }, port: 80, list: [{ n: 5 }, { n: 1 }] } });
 });
+
+Deno.test("applyDefaults: each object gets its own copy of an object default", () => {
+  const a: Record<string, unknown> = { spec: {} };
+  const b: Record<string, unknown> = { spec: {} };
+  applyDefaults(a, ref("Thing"), resolver);
+  applyDefaults(b, ref("Thing"), resolver);
+  const strategyOf = (o: Record<string, unknown>) =>
+    (o.spec as Record<string, unknown>).strategy as Record<string, unknown>;
+  assert.notEqual(strategyOf(a), strategyOf(b));
+  strategyOf(a).type = "Changed";
+  assert.equal(strategyOf(b).type, "Rolling");
+  assert.deepEqual(resolver.resolve(REF_PREFIX + "ThingSpec")?.properties?.strategy, {
+    ...ref("Strategy"),
+    default: { type: "Rolling" },
+  }, "the schema's default is untouched");
+});
