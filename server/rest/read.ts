@@ -6,7 +6,7 @@ import { matchesLabels, parseLabelSelector, type Requirement } from "../../api/l
 import { type FieldRequirement, matchesFields, parseFieldSelector } from "../../api/fields.ts";
 import { badRequest, expired, notFound, timeout } from "../../api/status.ts";
 import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/types.ts";
-import { decodeValue, Entry } from "../storage/cache.ts";
+import { Entry } from "../storage/cache.ts";
 import { objectKey, storeError, typePrefix } from "../storage/objects.ts";
 import { type Call, refOf, type RestServices } from "./context.ts";
 import { includeObjectOf, toTable, wantsTable } from "./table.ts";
@@ -210,7 +210,7 @@ async function listFromStore(
         ...(after ? { startAfter: after } : {}),
       });
       for (const kv of res.items) {
-        const e = new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision);
+        const e = new Entry(kv);
         if (matches(call.t, filter, e.obj)) out.push(e);
         after = kv.key;
       }

@@ -21,15 +21,35 @@ import type { Logger } from "../../api/log.ts";
 import { expired, internalError } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
 
-/** One immutable object version. Never mutate `obj`: clone before changing it. */
+/**
+ * One immutable object version. It is decoded from the JSON the datastore holds on first use:
+ * most versions are written and replaced without anything reading them in between (a watch
+ * event's JSON goes to clients, selectors read the object), and an unread version costs only its
+ * JSON string. Never mutate `obj`: clone before changing it.
+ */
 export class Entry {
+  readonly key: string;
+  readonly rev: number;
+  readonly createRev: number;
+  #value: string | undefined;
+  #obj: KubeObject | undefined;
   #json: string | undefined;
-  constructor(
-    readonly key: string,
-    readonly obj: KubeObject,
-    readonly rev: number,
-    readonly createRev: number,
-  ) {}
+
+  /** The version `kv` holds, at `kv.modRevision`. */
+  constructor(kv: KeyValue) {
+    this.key = kv.key;
+    this.rev = kv.modRevision;
+    this.createRev = kv.createRevision;
+    this.#value = kv.value;
+  }
+
+  get obj(): KubeObject {
+    if (this.#obj === undefined) {
+      this.#obj = decodeValue(this.#value!, this.rev);
+      this.#value = undefined;
+    }
+    return this.#obj;
+  }
 
   /** The object serialized once, shared by every response and watcher. */
   get json(): string {
@@ -39,6 +59,12 @@ export class Entry {
 
 export type CacheEventType = "ADDED" | "MODIFIED" | "DELETED";
 
+const EVENT_TYPES: Record<WatchEvent["type"], CacheEventType> = {
+  create: "ADDED",
+  update: "MODIFIED",
+  delete: "DELETED",
+};
+
 export interface CacheEvent {
   type: CacheEventType;
   entry: Entry;
@@ -46,8 +72,9 @@ export interface CacheEvent {
   rev: number;
 }
 
-export function decodeValue(kv: KeyValue, rev = kv.modRevision): KubeObject {
-  const obj = JSON.parse(kv.value) as KubeObject;
+/** A stored value (JSON without resourceVersion) as the object at `rev`. */
+export function decodeValue(value: string, rev: number): KubeObject {
+  const obj = JSON.parse(value) as KubeObject;
   const meta = (obj.metadata ??= {});
   meta.resourceVersion = String(rev);
   return obj;
@@ -123,7 +150,7 @@ export class WatchCache {
   async start(signal: AbortSignal): Promise<void> {
     const all = await this.#store.list("/registry/");
     for (const kv of all.items) {
-      this.#set(new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision));
+      this.#set(new Entry(kv));
     }
     this.#rev = all.revision;
     this.#log.info("watch cache loaded", { objects: all.items.length, rev: all.revision });
@@ -162,7 +189,7 @@ export class WatchCache {
     const all = await this.#store.list("/registry/");
     this.#buckets.clear();
     for (const kv of all.items) {
-      this.#set(new Entry(kv.key, decodeValue(kv), kv.modRevision, kv.createRevision));
+      this.#set(new Entry(kv));
     }
     this.#rev = all.revision;
     this.#window = [];
@@ -190,36 +217,20 @@ export class WatchCache {
   #apply(batch: WatchEvent[]) {
     const events: CacheEvent[] = [];
     for (const ev of batch) {
-      const b = this.#bucket(typePrefixOf(ev.kv.key));
-      const prev = b.items.get(ev.kv.key);
+      const key = ev.kv.key;
+      const b = this.#bucket(typePrefixOf(key));
+      const prev = b.items.get(key);
+      const entry = new Entry(ev.kv);
       if (ev.type === "delete") {
-        b.items.delete(ev.kv.key);
+        b.items.delete(key);
         b.sorted = undefined;
-        const entry = new Entry(
-          ev.kv.key,
-          decodeValue(ev.kv),
-          ev.kv.modRevision,
-          ev.kv.createRevision,
-        );
-        const ce: CacheEvent = { type: "DELETED", entry, rev: ev.kv.modRevision };
-        if (prev) ce.prev = prev;
-        events.push(ce);
       } else {
-        const entry = new Entry(
-          ev.kv.key,
-          decodeValue(ev.kv),
-          ev.kv.modRevision,
-          ev.kv.createRevision,
-        );
-        this.#set(entry);
-        const ce: CacheEvent = {
-          type: ev.type === "create" ? "ADDED" : "MODIFIED",
-          entry,
-          rev: ev.kv.modRevision,
-        };
-        if (prev) ce.prev = prev;
-        events.push(ce);
+        if (!prev) b.sorted = undefined;
+        b.items.set(key, entry);
       }
+      const ce: CacheEvent = { type: EVENT_TYPES[ev.type], entry, rev: ev.kv.modRevision };
+      if (prev) ce.prev = prev;
+      events.push(ce);
       this.#rev = Math.max(this.#rev, ev.kv.modRevision);
     }
     const now = this.#clock();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../api/log.ts";
 import { ApiError } from "../../api/status.ts";
 import { type Datastore, openDatastore } from "../../datastore/mod.ts";
-import { typePrefixOf, WatchCache, type WindowOptions } from "./cache.ts";
+import { Entry, typePrefixOf, WatchCache, type WindowOptions } from "./cache.ts";
 
 const PREFIX = "/registry/core/configmaps/default/";
 
@@ -134,5 +134,35 @@ Deno.test("one commit of several keys reaches each listener with only the events
     assert.deepEqual(calls.cms, [[`${PREFIX}x`]]);
     assert.deepEqual(calls.secrets, [["/registry/core/secrets/default/x"]]);
     assert.deepEqual(calls.core, [[`${PREFIX}x`, "/registry/core/secrets/default/x"]]);
+  });
+});
+
+Deno.test("an entry decodes its stored JSON on first use, with the resourceVersion of its revision", () => {
+  const kv = {
+    key: `${PREFIX}a`,
+    value: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } }),
+    createRevision: 3,
+    modRevision: 7,
+  };
+  const entry = new Entry(kv);
+  assert.equal(entry.rev, 7);
+  assert.equal(entry.createRev, 3);
+  const obj = entry.obj;
+  assert.deepEqual(obj.metadata, { name: "a", resourceVersion: "7" });
+  assert.equal(entry.obj, obj, "decoded once, then shared");
+  assert.deepEqual(JSON.parse(entry.json), obj);
+  // Nothing is decoded until asked for: a value that is not JSON fails its reader, not the cache.
+  const bad = new Entry({ ...kv, value: "{not json" });
+  assert.equal(bad.key, kv.key);
+  assert.throws(() => bad.obj, SyntaxError);
+});
+
+Deno.test("the cache keeps following past a stored value that is not JSON; reading that one fails", async () => {
+  await withCache({}, async ({ cache, store }) => {
+    const bad = await store.create(`${PREFIX}bad`, "{not json");
+    const [good] = await create(store, cache, ["good"]);
+    assert.ok(good! > bad.modRevision);
+    assert.equal(cache.get(`${PREFIX}good`)?.obj.metadata?.name, "good");
+    assert.throws(() => cache.get(`${PREFIX}bad`)!.obj, SyntaxError);
   });
 });

@@ -113,7 +113,7 @@ export class ObjectStore {
   async delete(key: string, expectedRev: number | undefined, ref: ObjectRef): Promise<KubeObject> {
     try {
       const kv = await this.datastore.delete(key, expectedRev);
-      return decodeValue(kv);
+      return decodeValue(kv.value, kv.modRevision);
     } catch (e) {
       throw storeError(e, ref);
     }
