@@ -13,7 +13,7 @@ import { includeObjectOf, toTable, wantsTable } from "./table.ts";
 
 /** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
 export function viewJson(t: ResourceType, e: Entry): string {
-  if (e.obj.apiVersion === apiVersionOf(t)) return e.json;
+  if (e.apiVersion === apiVersionOf(t)) return e.json;
   return JSON.stringify(viewObject(t, e.obj));
 }
 
@@ -54,6 +54,11 @@ export function matches(t: ResourceType, filter: Filter, obj: KubeObject): boole
     if (f === "metadata.namespace") return String(obj.metadata?.namespace ?? "");
     return t.fieldSelectors[f]?.(obj);
   });
+}
+
+/** Whether the filter selects the entry; an empty filter selects it without decoding it. */
+export function selects(t: ResourceType, filter: Filter, e: Entry): boolean {
+  return (!filter.labels.length && !filter.fields.length) || matches(t, filter, e.obj);
 }
 
 export async function getObject(svc: RestServices, call: Call): Promise<Entry> {
@@ -172,7 +177,7 @@ export async function listPage(svc: RestServices, call: Call, filter: Filter): P
   let i = 0;
   for (; i < all.length; i++) {
     const e = all[i]!;
-    if (!matches(t, filter, e.obj)) continue;
+    if (!selects(t, filter, e)) continue;
     if (limit && out.length === limit) break;
     out.push(e);
   }
@@ -211,7 +216,7 @@ async function listFromStore(
       });
       for (const kv of res.items) {
         const e = new Entry(kv);
-        if (matches(call.t, filter, e.obj)) out.push(e);
+        if (selects(call.t, filter, e)) out.push(e);
         after = kv.key;
       }
       more = res.more;

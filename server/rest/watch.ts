@@ -8,7 +8,7 @@ import { apiVersionOf, type KubeObject } from "../registry/types.ts";
 import { type CacheEvent, Entry } from "../storage/cache.ts";
 import { typePrefix } from "../storage/objects.ts";
 import type { Call, RestServices } from "./context.ts";
-import { type Filter, matches, parseFilter, viewJson, viewObject } from "./read.ts";
+import { type Filter, parseFilter, selects, viewJson, viewObject } from "./read.ts";
 import { includeObjectOf, toTable, wantsTable } from "./table.ts";
 
 const BOOKMARK_EVERY_MS = 30_000;
@@ -52,7 +52,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
     enc.encode(`{"type":"${type}","object":${objJson}}\n`);
   /** An event's bytes, encoded once and shared by every plain watcher of the same version. */
   const entryFrame = (type: EventType, e: Entry): Uint8Array => {
-    if (table || e.obj.apiVersion !== apiVersionOf(t)) return frame(type, eventJson(e));
+    if (table || e.apiVersion !== apiVersionOf(t)) return frame(type, eventJson(e));
     let frames = FRAMES.get(e);
     if (!frames) FRAMES.set(e, frames = {});
     return frames[type] ??= frame(type, e.json);
@@ -99,9 +99,9 @@ export function handleWatch(svc: RestServices, call: Call): Response {
   const onEvents = (events: CacheEvent[]) => {
     for (const ev of events) {
       lastRev = ev.rev;
-      const cur = matches(t, filter, ev.entry.obj);
+      const cur = selects(t, filter, ev.entry);
       const before = ev.type === "MODIFIED" && ev.prev
-        ? matches(t, filter, ev.prev.obj)
+        ? selects(t, filter, ev.prev)
         : ev.type !== "ADDED" && cur;
       let type: EventType | undefined;
       if (ev.type === "ADDED") type = cur ? "ADDED" : undefined;
@@ -120,7 +120,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
       else if (rvParam === "") await svc.cache.fresh();
       fromRev = svc.cache.rev;
       for (const e of svc.cache.list(prefix)) {
-        if (matches(t, filter, e.obj)) send(entryFrame("ADDED", e));
+        if (selects(t, filter, e)) send(entryFrame("ADDED", e));
       }
       if (markEnd) bookmark(fromRev, true);
     } else fromRev = Number(rvParam);

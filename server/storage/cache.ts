@@ -20,17 +20,20 @@ import {
 import type { Logger } from "../../api/log.ts";
 import { expired, internalError } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
+import { decodeValue, valueHead, withResourceVersion } from "./value.ts";
 
 /**
- * One immutable object version. It is decoded from the JSON the datastore holds on first use:
- * most versions are written and replaced without anything reading them in between (a watch
- * event's JSON goes to clients, selectors read the object), and an unread version costs only its
- * JSON string. Never mutate `obj`: clone before changing it.
+ * One immutable object version, made from the JSON the datastore holds. Nothing is decoded until
+ * asked for: most versions are written and replaced without anything looking into them, and their
+ * JSON for clients (GETs, lists, watch events) is the stored text with the resourceVersion added
+ * (value.ts). The object is decoded on first use of `obj` (selectors, tables, writes). An unread
+ * version costs only its string. Never mutate `obj`: clone before changing it.
  */
 export class Entry {
   readonly key: string;
   readonly rev: number;
   readonly createRev: number;
+  /** The stored JSON, until the object or its JSON for clients is made from it. */
   #value: string | undefined;
   #obj: KubeObject | undefined;
   #json: string | undefined;
@@ -45,15 +48,31 @@ export class Entry {
 
   get obj(): KubeObject {
     if (this.#obj === undefined) {
-      this.#obj = decodeValue(this.#value!, this.rev);
+      this.#obj = this.#json !== undefined
+        ? JSON.parse(this.#json) as KubeObject
+        : decodeValue(this.#value!, this.rev);
       this.#value = undefined;
     }
     return this.#obj;
   }
 
-  /** The object serialized once, shared by every response and watcher. */
+  /** The object's JSON with its resourceVersion, made once, shared by every response and watcher. */
   get json(): string {
-    return this.#json ??= JSON.stringify(this.obj);
+    if (this.#json === undefined) {
+      const head = this.#obj === undefined ? valueHead(this.#value!) : undefined;
+      this.#json = head
+        ? withResourceVersion(this.#value!, head, this.rev)
+        : JSON.stringify(this.obj);
+      this.#value = undefined;
+    }
+    return this.#json;
+  }
+
+  /** The object's apiVersion, read from the stored text while the object is not decoded. */
+  get apiVersion(): unknown {
+    if (this.#obj !== undefined) return this.#obj.apiVersion;
+    const head = valueHead(this.#json ?? this.#value!);
+    return head ? head.apiVersion : this.obj.apiVersion;
   }
 }
 
@@ -70,14 +89,6 @@ export interface CacheEvent {
   entry: Entry;
   prev?: Entry;
   rev: number;
-}
-
-/** A stored value (JSON without resourceVersion) as the object at `rev`. */
-export function decodeValue(value: string, rev: number): KubeObject {
-  const obj = JSON.parse(value) as KubeObject;
-  const meta = (obj.metadata ??= {});
-  meta.resourceVersion = String(rev);
-  return obj;
 }
 
 /**

@@ -19,7 +19,8 @@ import {
   notFound,
 } from "../../api/status.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
-import { decodeValue, type Entry, WatchCache } from "./cache.ts";
+import { type Entry, WatchCache } from "./cache.ts";
+import { decodeValue, encodeValue } from "./value.ts";
 
 export function objectKey(
   t: Pick<ResourceType, "storagePrefix" | "namespaced">,
@@ -36,12 +37,6 @@ export function typePrefix(t: Pick<ResourceType, "storagePrefix" | "namespaced">
   return t.namespaced && ns
     ? `/registry/${t.storagePrefix}/${ns}/`
     : `/registry/${t.storagePrefix}/`;
-}
-
-function encode(obj: KubeObject): string {
-  const meta = obj.metadata ?? {};
-  const { resourceVersion: _rv, ...rest } = meta;
-  return JSON.stringify({ ...obj, metadata: rest });
 }
 
 /**
@@ -89,7 +84,7 @@ export class ObjectStore {
 
   async create(key: string, obj: KubeObject, ref: ObjectRef): Promise<KubeObject> {
     try {
-      const kv = await this.datastore.create(key, encode(obj));
+      const kv = await this.datastore.create(key, encodeValue(obj));
       return written(obj, kv.modRevision);
     } catch (e) {
       throw storeError(e, ref);
@@ -103,7 +98,7 @@ export class ObjectStore {
     ref: ObjectRef,
   ): Promise<KubeObject> {
     try {
-      const kv = await this.datastore.update(key, encode(obj), expectedRev);
+      const kv = await this.datastore.update(key, encodeValue(obj), expectedRev);
       return written(obj, kv.modRevision);
     } catch (e) {
       throw storeError(e, ref);
