@@ -52,3 +52,59 @@ Deno.test("a multi-document manifest with its namespace first applies and delete
     assert.equal(await s.stop(), 0, s.log());
   }
 });
+
+/** What `kubectl get -o yaml` prints for several objects: one `kind: List`. */
+const LIST = (extra: string) =>
+  `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: listed, labels: {from: list}}
+  data: {mode: "one"}
+- apiVersion: v1
+  kind: Service
+  metadata: {name: listed, labels: {from: list}}
+  spec:
+    ports: [{port: 80, targetPort: 8080}]${extra}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: listed, labels: {from: list}}
+  spec:
+    selector: {matchLabels: {a: b}}
+    template:
+      metadata: {labels: {a: b}}
+      spec:
+        containers:
+        - name: c
+          image: x
+          resources: {limits: {cpu: 1, memory: 100Mi}, requests: {cpu: 100m}}
+`;
+
+Deno.test("a kind: List file creates and applies, its items validated by kubectl against /openapi/v2", async () => {
+  const s = await startServer();
+  try {
+    // kubectl validates List items client-side with the OpenAPI v2 models (protobuf): it reads
+    // kno's definitions, so an unknown field is named before anything is sent.
+    const bad = await s.kubectl(["apply", "-f", "-"], { stdin: LIST("\n    bogus: 1") });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /unknown field "bogus" in io\.k8s\.api\.core\.v1\.ServiceSpec/);
+    assert.equal(await s.k("get", "cm,svc,deploy", "-l", "from=list", "-o", "name"), "");
+
+    const created = await s.kubectl(["create", "-f", "-"], { stdin: LIST("") });
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /configmap\/listed created[\s\S]*deployment.apps\/listed created/);
+    const applied = await s.kubectl(["apply", "-f", "-"], {
+      stdin: LIST("").replace('mode: "one"', 'mode: "two"'),
+    });
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal(await s.k("get", "cm", "listed", "-o", "jsonpath={.data.mode}"), "two");
+    // And back from kubectl's own output, as users do.
+    const dump = await s.k("get", "cm,svc", "-l", "from=list", "-o", "yaml");
+    assert.match(dump, /^kind: List$/m);
+    const again = await s.kubectl(["apply", "-f", "-"], { stdin: dump });
+    assert.equal(again.code, 0, again.stderr);
+  } finally {
+    assert.equal(await s.stop(), 0, s.log());
+  }
+});

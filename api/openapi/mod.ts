@@ -1,4 +1,7 @@
-/** OpenAPI v3 documents built from the schema table (and CRD schemas), and their index. */
+/**
+ * OpenAPI v3 documents built from the schema table (and CRD schemas), their index, and the v2
+ * document made of their definitions.
+ */
 export {
   buildOpenApiV3Document,
   DEFAULT_OPENAPI_VERSION,
@@ -14,3 +17,5 @@ export {
   type OpenApiV3IndexEntry,
 } from "./openapi_index.ts";
 export { toOpenApiSchema } from "./convert.ts";
+export { buildOpenApiV2Document, type OpenApiV2Document, toV2Schema } from "./v2.ts";
+export { encodeOpenApiV2 } from "../protobuf/openapi_v2.ts";

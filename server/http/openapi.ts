@@ -2,7 +2,7 @@
  * `/openapi/v3` (an index of group-versions with content hashes) and one document per
  * group-version, built from the schema table and CRD schemas, cached until the registry changes.
  */
-import type { OpenApiKind } from "../../api/openapi/mod.ts";
+import type { OpenApiKind, OpenApiV3Document } from "../../api/openapi/mod.ts";
 
 // The document builder is loaded on the first /openapi request: an idle server need not hold it.
 const builder = () => import("../../api/openapi/mod.ts");
@@ -18,6 +18,7 @@ interface Doc {
 
 export class OpenApiCache {
   #docs = new Map<string, Doc>();
+  #v2: { json: Uint8Array<ArrayBuffer>; protobuf: Uint8Array<ArrayBuffer> } | undefined;
   #generation = -1;
 
   constructor(
@@ -29,6 +30,7 @@ export class OpenApiCache {
   #refresh() {
     if (this.#generation === this.registry.generation) return;
     this.#docs.clear();
+    this.#v2 = undefined;
     this.#generation = this.registry.generation;
   }
 
@@ -92,6 +94,27 @@ export class OpenApiCache {
     const entry = { bytes: new TextEncoder().encode(json), hash: hashDocument(json) };
     this.#docs.set(path, entry);
     return entry;
+  }
+
+  /** The v2 document (every served definition), as JSON and as protobuf. */
+  async v2(): Promise<{ json: Uint8Array<ArrayBuffer>; protobuf: Uint8Array<ArrayBuffer> }> {
+    const { buildOpenApiV2Document, encodeOpenApiV2 } = await builder();
+    this.#refresh();
+    if (this.#v2) return this.#v2;
+    const docs: OpenApiV3Document[] = [];
+    const decoder = new TextDecoder();
+    for (const p of this.paths()) {
+      const d = await this.document(p);
+      if (d) docs.push(JSON.parse(decoder.decode(d.bytes)) as OpenApiV3Document);
+    }
+    const doc = buildOpenApiV2Document(docs, this.kubeVersion);
+    const v2 = {
+      json: new TextEncoder().encode(JSON.stringify(doc)),
+      protobuf: new Uint8Array(encodeOpenApiV2(doc)),
+    };
+    // Only when nothing changed the registry meanwhile: else the next request builds it anew.
+    if (this.#generation === this.registry.generation) this.#v2 = v2;
+    return v2;
   }
 
   async index(): Promise<unknown> {

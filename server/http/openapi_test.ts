@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { eventually, type Json, startTestApi, type TestApi } from "../testing_helper.ts";
 
 function knoKeys(v: unknown, path = "$", out: string[] = []): string[] {
@@ -119,19 +120,101 @@ Deno.test("a CRD's schema appears in /openapi/v3 once it is served", async () =>
   }
 });
 
-Deno.test("/openapi/v2 is not served as JSON: 404 or 406", async () => {
+/** The fields of one protobuf message: field number -> raw values (bytes for length-delimited). */
+function fields(bytes: Uint8Array): Map<number, (Uint8Array | bigint | number)[]> {
+  const r = new BinaryReader(bytes);
+  const out = new Map<number, (Uint8Array | bigint | number)[]>();
+  while (r.pos < r.len) {
+    const [no, type] = r.tag();
+    const v = type === WireType.LengthDelimited
+      ? r.bytes()
+      : type === WireType.Varint
+      ? r.uint64()
+      : type === WireType.Bit64
+      ? r.double()
+      : (() => {
+        throw new Error(`unexpected wire type ${type}`);
+      })();
+    out.set(no, [...(out.get(no) ?? []), v as Uint8Array | bigint | number]);
+  }
+  return out;
+}
+
+const text = (v: unknown) => new TextDecoder().decode(v as Uint8Array);
+
+Deno.test("/openapi/v2: every definition, as protobuf for kubectl and as JSON", async () => {
   const t = await startTestApi();
   try {
+    const json = await t.get("/openapi/v2", { accept: "application/json" });
+    assert.equal(json.status, 200);
+    const doc = json.body as { swagger: string; paths: Json; definitions: Record<string, Json> };
+    assert.equal(doc.swagger, "2.0");
+    const cm = doc.definitions["io.k8s.api.core.v1.ConfigMap"]!;
+    assert.deepEqual(cm["x-kubernetes-group-version-kind"], [
+      { group: "", version: "v1", kind: "ConfigMap" },
+    ]);
+    assert.equal(
+      (cm.properties as Json).metadata && ((cm.properties as Json).metadata as Json).$ref,
+      "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+    );
+    // Every reference resolves, none is v3-shaped, and no v3-only keyword is left.
+    const all = JSON.stringify(doc.definitions);
+    for (const m of all.matchAll(/"\$ref":"([^"]+)"/g)) {
+      assert.ok(m[1]!.startsWith("#/definitions/"), m[1]!);
+      assert.ok(doc.definitions[m[1]!.slice("#/definitions/".length)], `dangling ${m[1]}`);
+    }
+    const v3Only = (schema: Json, at: string): string[] => [
+      ...["oneOf", "anyOf", "not", "nullable"].filter((k) => k in schema).map((k) => `${at}.${k}`),
+      ...Object.entries((schema.properties ?? {}) as Record<string, Json>).flatMap(([k, p]) =>
+        v3Only(p, `${at}.${k}`)
+      ),
+      ...["items", "additionalProperties"].flatMap((k) =>
+        typeof schema[k] === "object" ? v3Only(schema[k] as Json, `${at}.${k}`) : []
+      ),
+    ];
+    assert.deepEqual(Object.entries(doc.definitions).flatMap(([n, d]) => v3Only(d, n)), []);
+    // JSON-type choices are strings to v2 readers, which take numbers for strings (as upstream).
+    assert.deepEqual(doc.definitions["io.k8s.apimachinery.pkg.util.intstr.IntOrString"], {
+      format: "int-or-string",
+      type: "string",
+    });
+    assert.deepEqual(doc.definitions["io.k8s.apimachinery.pkg.api.resource.Quantity"], {
+      type: "string",
+    });
+
     for (
       const accept of [
-        "application/json",
         "application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf, application/json;q=0.5",
       ]
     ) {
-      const r = await t.get("/openapi/v2", { accept });
-      assert.ok(r.status === 404 || r.status === 406, `${accept}: ${r.status}`);
-      assert.equal(r.body.kind, "Status");
+      const r = await t.fetch("/openapi/v2", { headers: { accept } });
+      assert.equal(r.status, 200);
+      assert.equal(
+        r.headers.get("content-type"),
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+      );
+      const top = fields(new Uint8Array(await r.arrayBuffer()));
+      assert.equal(text(top.get(1)![0]), "2.0");
+      const named = fields(top.get(9)![0] as Uint8Array).get(1)!.map((n) =>
+        fields(n as Uint8Array)
+      );
+      assert.equal(named.length, Object.keys(doc.definitions).length);
+      const cmPb = named.find((n) => text(n.get(1)![0]) === "io.k8s.api.core.v1.ConfigMap")!;
+      const schema = fields(cmPb.get(2)![0] as Uint8Array);
+      // type (22) is TypeItem{value: ["object"]}; vendor extensions (31) carry JSON as YAML.
+      assert.equal(text(fields(schema.get(22)![0] as Uint8Array).get(1)![0]), "object");
+      const gvk = schema.get(31)!.map((e) => fields(e as Uint8Array)).find((e) =>
+        text(e.get(1)![0]) === "x-kubernetes-group-version-kind"
+      )!;
+      assert.deepEqual(JSON.parse(text(fields(gvk.get(2)![0] as Uint8Array).get(2)![0])), [
+        { group: "", version: "v1", kind: "ConfigMap" },
+      ]);
     }
+
+    const yaml = await t.get("/openapi/v2", { accept: "application/yaml" });
+    assert.equal(yaml.status, 406);
+    assert.equal(yaml.body.kind, "Status");
   } finally {
     await t.stop();
   }

@@ -20,6 +20,27 @@ import {
 } from "./discovery.ts";
 import { renderMetrics } from "./metrics.ts";
 
+/**
+ * The v2 document's protobuf media type, as upstream answers it: kubectl asks for
+ * `…spec.v2@v1.0+protobuf`, but `@` is no token character and Go's media-type parser rejects it
+ * in a response, so the answer carries the dotted form (which kubectl also asks for).
+ */
+export const OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+const OPENAPI_V2_PROTOBUF_ASKED = [
+  OPENAPI_V2_PROTOBUF,
+  "application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+];
+
+/** Which form of the v2 document an Accept header asks for; undefined when neither. */
+export function openApiV2Format(accept: string): "protobuf" | "json" | undefined {
+  const types = accept.split(",").map((t) => t.split(";")[0]!.trim().toLowerCase());
+  if (types.some((t) => OPENAPI_V2_PROTOBUF_ASKED.includes(t))) return "protobuf";
+  if (accept.trim() === "" || types.some((t) => t === "application/json" || t === "*/*")) {
+    return "json";
+  }
+  return undefined;
+}
+
 /** The Hono app of the fixed paths; it throws (unknown paths: a plain 404), the caller answers. */
 export function createFixedRoutes(opts: AppOptions): Hono {
   const app = new Hono();
@@ -71,8 +92,20 @@ export function createFixedRoutes(opts: AppOptions): Hono {
     return respondJson(doc);
   });
 
-  app.get("/openapi/v2", () => {
-    throw notAcceptable("only OpenAPI v3 is served: use /openapi/v3");
+  app.get("/openapi/v2", async (c) => {
+    const format = openApiV2Format(c.req.header("accept") ?? "");
+    if (!format) {
+      throw notAcceptable(
+        `/openapi/v2 is served as ${OPENAPI_V2_PROTOBUF} or application/json`,
+      );
+    }
+    const body = (await opts.openapi.v2())[format];
+    return new Response(body, {
+      headers: {
+        "content-length": String(body.byteLength),
+        "content-type": format === "protobuf" ? OPENAPI_V2_PROTOBUF : "application/json",
+      },
+    });
   });
   app.get("/openapi/v3", async () => respondJson(await opts.openapi.index()));
   app.get("/openapi/v3/*", async (c) => {
