@@ -229,7 +229,49 @@ function cases(staleRv: string): Case[] {
         assert.deepEqual([s.details.name, s.details.kind], ["existing", "configmaps"]);
       },
     },
+    {
+      name: "a body nested 200,000 levels deep is 400, not a stack overflow",
+      path: CMS,
+      init: raw(
+        "application/json",
+        `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"x":${
+          '{"a":'.repeat(200_000)
+        }1${"}".repeat(200_000)}}`,
+      ),
+      ...BAD,
+      check: (s) => assert.match(s.message, /nests objects and arrays more than 516 levels deep/),
+    },
+    {
+      name: "a custom resource nested past 500 levels in preserved fields is 400",
+      path: WIDGETS,
+      init: json({
+        apiVersion: "example.com/v1",
+        kind: "Widget",
+        metadata: { name: "deep" },
+        spec: { free: nested(501) },
+      }),
+      ...BAD,
+      check: (s) => assert.match(s.message, /would nest objects and arrays more than 500 levels/),
+    },
+    {
+      name: "a merge patch that would take an object past 500 levels is 400",
+      path: `${WIDGETS}/w1`,
+      init: raw(
+        "application/merge-patch+json",
+        JSON.stringify({ spec: { free: nested(499) } }),
+        "PATCH",
+      ),
+      ...BAD,
+      check: (s) => assert.match(s.message, /would nest objects and arrays more than 500 levels/),
+    },
   ];
+}
+
+/** `levels` objects, one inside the other. */
+function nested(levels: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < levels; i++) v = { a: v };
+  return v;
 }
 
 /** Sends one case's request; fetch failures are reported with the case name. */
@@ -314,7 +356,15 @@ async function setUp(s: ServerProcess): Promise<string> {
           schema: {
             openAPIV3Schema: {
               type: "object",
-              properties: { spec: { type: "object", properties: { size: { type: "string" } } } },
+              properties: {
+                spec: {
+                  type: "object",
+                  properties: {
+                    size: { type: "string" },
+                    free: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+                  },
+                },
+              },
             },
           },
         }],
@@ -354,6 +404,42 @@ Deno.test("bad input gets the matching Status and leaves the store untouched", a
         await assertReady(s);
       });
     }
+    await t.step("an object right at the nesting limit goes through every path", async () => {
+      // The limit is only safe if every walk survives it: create, merge, JSON and apply patches,
+      // the object sent back whole with its managedFields, reads, tables and watches.
+      const at = `${WIDGETS}/edge`;
+      const body = (levels: number, name = "edge") => ({
+        apiVersion: "example.com/v1",
+        kind: "Widget",
+        metadata: { name },
+        spec: { free: nested(levels) },
+      });
+      const expect = async (res: Response, code: number) =>
+        assert.equal(res.status, code, `${res.url}: ${await res.text()}`);
+      await expect(await s.api(WIDGETS, json(body(498))), 201);
+      const patch = (type: string, p: unknown, query = "") =>
+        s.api(`${at}${query}`, raw(type, JSON.stringify(p), "PATCH"));
+      await expect(await patch("application/merge-patch+json", { spec: { b: nested(498) } }), 200);
+      await expect(
+        await patch("application/json-patch+json", [
+          { op: "add", path: "/spec/c", value: nested(497) },
+        ]),
+        200,
+      );
+      await expect(
+        await patch("application/apply-patch+yaml", body(498), "?fieldManager=edge&force=true"),
+        200,
+      );
+      const whole = await (await s.api(at)).json();
+      await expect(await s.api(at, json(whole, "PUT")), 200);
+      const table = { headers: { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" } };
+      for (const path of [at, WIDGETS]) {
+        await expect(await s.api(path), 200);
+        await expect(await s.api(path, table), 200);
+      }
+      await expect(await s.api(`${WIDGETS}?watch=1&timeoutSeconds=1`), 200);
+      await expect(await s.api(at, { method: "DELETE" }), 200);
+    });
   } finally {
     client.close();
     assert.equal(await s.stop(), 0, s.log());

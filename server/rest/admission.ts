@@ -7,6 +7,7 @@ import { applyDefaults } from "../../api/schema/defaults.ts";
 import { validateAgainstSchema } from "../../api/schema/validate.ts";
 import { pruneUnknownFields } from "../../api/schema/prune.ts";
 import { type NameRule, validateObjectMeta } from "../../api/names.ts";
+import { MAX_NESTING_DEPTH, objectNestsTooDeep } from "../../api/nesting.ts";
 import { badRequest, invalid, type StatusCause } from "../../api/status.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
 
@@ -46,6 +47,13 @@ export interface AdmitOptions {
  * applies defaults, validates types, required fields and metadata. Throws 400/422.
  */
 export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): void {
+  // Every body was measured when decoded, but patches merge into what is stored: without this,
+  // repeated patches could grow an object deeper than any walk of it can go.
+  if (objectNestsTooDeep(obj)) {
+    throw badRequest(
+      `the object would nest objects and arrays more than ${MAX_NESTING_DEPTH} levels deep`,
+    );
+  }
   const schema = t.schema();
   if (schema) {
     // Unknown fields are exactly what pruning removes: one pass finds and drops them.

@@ -1,6 +1,7 @@
 /**
  * Reads request bodies: JSON, YAML and Kubernetes protobuf, capped at 3 MiB, into plain JSON.
  */
+import { MAX_BODY_NESTING_DEPTH, nestsDeeperThan } from "../../api/nesting.ts";
 import { badRequest, tooLarge, unsupportedMediaType } from "../../api/status.ts";
 import type { SchemaResolver } from "../../api/schema/types.ts";
 
@@ -91,7 +92,22 @@ export async function decodeBody(
   return { format, value: await decodeBytes(bytes, format, resolver) };
 }
 
+/** Decodes a body of `format`; 400 when it is malformed or nests deeper than the schema walks go. */
 export async function decodeBytes(
+  bytes: Uint8Array,
+  format: BodyFormat,
+  resolver: SchemaResolver,
+): Promise<unknown> {
+  const value = await parseBytes(bytes, format, resolver);
+  if (nestsDeeperThan(value, MAX_BODY_NESTING_DEPTH)) {
+    throw badRequest(
+      `the request body nests objects and arrays more than ${MAX_BODY_NESTING_DEPTH} levels deep`,
+    );
+  }
+  return value;
+}
+
+async function parseBytes(
   bytes: Uint8Array,
   format: BodyFormat,
   resolver: SchemaResolver,
