@@ -176,7 +176,7 @@ export class SqliteLog {
     this.#stmt("deleteCurrent").run(key);
   }
 
-  /** The highest revision ever handed out (kept even when its row was compacted away). */
+  /** The highest revision in the log (one compacted away is at or below the compact revision). */
   maxRevision(): number {
     const row = this.#stmt("maxRevision").get() as Row | undefined;
     return row === undefined ? 0 : int(row, "rev");
