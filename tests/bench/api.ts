@@ -13,6 +13,7 @@ import {
   denoCacheDir,
   type IdleWrites,
   idleWrites,
+  ioCounters,
   peakRssBytes,
   type RssBreakdown,
   rssBreakdown,
@@ -103,6 +104,9 @@ export interface ApiBenchResult {
     objectsStored: number;
   };
   idleWrites: { idle: IdleWrites; afterObjects: IdleWrites };
+  /** Bytes the server put to storage per object write (WAL frames, checkpoints): during the fill
+   * and during each level's creates and updates. SD cards wear by these. */
+  writeBytes: { fillPerCreate: number; perWriteAt: { clients: number; bytes: number }[] };
   fill: LoadResult;
   ops: OpsAtConcurrency[];
   /** Creates and GETs from h2load in paired rounds with the floor and raw SQLite (rounds.ts),
@@ -143,7 +147,10 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
 
     say(`storing ${o.objects} objects from ${maxClients} clients`);
     await createNamespace(endpoint, "bench-big");
+    const beforeFill = await ioCounters(server.pid);
     const fill = await fillNamespace(endpoint, "bench-big", maxClients, o.objects, o.valueBytes);
+    const fillPerCreate = ((await ioCounters(server.pid)).writeBytes - beforeFill.writeBytes) /
+      Math.max(1, fill.ops);
     say(`listing ${o.objects} objects ${o.bigListRuns}x, full and limit=${o.pageSize}`);
     const big = await bigList(endpoint, "bench-big", o);
     say(`idle after ${o.objects} objects: ${o.idleSeconds} s of I/O counters`);
@@ -160,9 +167,14 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
     );
     if (listFill.errors) throw new Error(`filling "bench-list": ${listFill.firstError}`);
     const ops: OpsAtConcurrency[] = [];
+    const perWriteAt: { clients: number; bytes: number }[] = [];
     for (const c of o.clients) {
       say(`create/get/list/update at ${c} client(s)`);
-      ops.push(await opsAt(endpoint, c, o, "bench-list"));
+      const before = await ioCounters(server.pid);
+      const at = await opsAt(endpoint, c, o, "bench-list");
+      const written = (await ioCounters(server.pid)).writeBytes - before.writeBytes;
+      perWriteAt.push({ clients: c, bytes: written / Math.max(1, at.create.ops + at.update.ops) });
+      ops.push(at);
     }
 
     let h2load: RoundsAtLevel[] | { skipped: string };
@@ -227,6 +239,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<ApiBenchResult> {
         objectsStored: o.objects,
       },
       idleWrites: { idle, afterObjects },
+      writeBytes: { fillPerCreate, perWriteAt },
       fill,
       ops,
       h2load,

@@ -87,6 +87,7 @@ Deno.test("bench api runs every measurement at tiny sizes and writes its numbers
         "Start-up",
         "Memory",
         "Idle writes",
+        "Storage writes per object write",
         "Requests",
         "List of 50",
         "Watch",
@@ -111,6 +112,10 @@ Deno.test("bench api runs every measurement at tiny sizes and writes its numbers
     assert.ok(res.rss.afterObjectsBytes > 1024 * 1024);
     assert.ok(res.idleWrites.idle.seconds >= 1);
     assert.ok(res.idleWrites.idle.writeBytesPerSecond >= 0);
+    // Every durable write puts at least one 4 KiB WAL page on the disk.
+    assert.ok(res.writeBytes.fillPerCreate > 0, JSON.stringify(res.writeBytes));
+    assert.deepEqual(res.writeBytes.perWriteAt.map((w: { clients: number }) => w.clients), [1, 4]);
+    assert.ok(res.writeBytes.perWriteAt[0].bytes >= 4096, JSON.stringify(res.writeBytes));
 
     assert.equal(res.fill.ops, 50);
     assert.equal(res.fill.errors, 0, res.fill.firstError);

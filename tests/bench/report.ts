@@ -123,6 +123,17 @@ export function renderReport(r: ApiBenchResult): string {
       r.idleWrites.afterObjects.seconds.toFixed(1)
     } s`,
     "",
+    "Storage writes per object write (/proc/<pid>/io write_bytes over creates and updates: WAL",
+    "frames of 4 KiB pages, checkpoints; concurrent writes share pages in one commit)",
+    `  fill of ${r.fill.ops} creates from ${r.fill.clients} clients: ${
+      bytes(r.writeBytes.fillPerCreate)
+    } per create`,
+    ...r.writeBytes.perWriteAt.map((w) =>
+      `  creates and updates from ${w.clients} client(s):${
+        " ".repeat(Math.max(1, 4 - String(w.clients).length))
+      }${bytes(w.bytes)} per write`
+    ),
+    "",
     `Requests (get: one object; list: a namespace of ${o.listNamespaceSize}; update: PUT of the ` +
       "last-read copy, re-read and retried on 409)",
     "  Deno fetch keeps Nagle's algorithm on its connections (hyper's connector does not set",
