@@ -37,6 +37,8 @@ export class Entry {
   #value: string | undefined;
   #obj: KubeObject | undefined;
   #json: string | undefined;
+  /** The apiVersion read from the stored text, while the object is not decoded. */
+  #apiVersion: string | undefined;
 
   /** The version `kv` holds, at `kv.modRevision`. */
   constructor(kv: KeyValue) {
@@ -71,8 +73,13 @@ export class Entry {
   /** The object's apiVersion, read from the stored text while the object is not decoded. */
   get apiVersion(): unknown {
     if (this.#obj !== undefined) return this.#obj.apiVersion;
-    const head = valueHead(this.#json ?? this.#value!);
-    return head ? head.apiVersion : this.obj.apiVersion;
+    // Asked once per watcher and event: the text is read once.
+    if (this.#apiVersion === undefined) {
+      const head = valueHead(this.#json ?? this.#value!);
+      if (!head) return this.obj.apiVersion;
+      this.#apiVersion = head.apiVersion;
+    }
+    return this.#apiVersion;
   }
 }
 
