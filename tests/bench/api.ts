@@ -88,7 +88,7 @@ export const DEFAULTS: Omit<ApiBenchOptions, "dir" | "progress"> = {
   etcdBin: "/usr/bin/etcd",
   h2loadBin: H2LOAD_BIN,
   h2loadGets: 10_000,
-  rounds: 3,
+  rounds: 5,
 };
 
 export interface ApiBenchResult {
