@@ -1,6 +1,7 @@
 /**
- * Objects in the datastore: key layout, JSON encoding (resourceVersion comes from the revision,
- * never stored) and the one place where datastore errors become Kubernetes `Status` errors.
+ * Objects in the datastore: key layout, writes in the stored form (value.ts: the resourceVersion
+ * comes from the revision, never stored) and the one place where datastore errors become
+ * Kubernetes `Status` errors.
  */
 import {
   ClosedError,
