@@ -38,7 +38,7 @@ export async function rawSqliteDurableWrites(
     for (const pragma of pragmas) db.exec(pragma);
     for (const migration of migrations) db.exec(migration);
     const insertLog = db.prepare(statements.insertLog);
-    const upsert = db.prepare(statements.upsertCurrent);
+    const insertCurrent = db.prepare(statements.insertCurrent);
     const value = new TextEncoder().encode(valueOf(options.valueBytes));
     const clients = Math.max(1, options.clients);
     const start = performance.now();
@@ -46,8 +46,9 @@ export async function rawSqliteDurableWrites(
       const key = `/bench/raw/${i % clients}/${Math.floor(i / clients)}`;
       const rev = i + 1;
       db.exec("BEGIN IMMEDIATE");
+      // In the store's order for a create (write_ops.ts): claim the key, then append the log row.
+      insertCurrent.run(key, rev, rev);
       insertLog.run(rev, key, rev, 0, 0, value);
-      upsert.run(key, rev, rev);
       db.exec("COMMIT");
     }
     const seconds = (performance.now() - start) / 1000;
