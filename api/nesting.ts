@@ -5,7 +5,7 @@
  * stack and turn a client's input into a server error. Real objects nest a few dozen levels;
  * upstream's JSON decoder stops at 10,000, a depth this server's walks cannot reach (measured: a
  * custom resource with unknown-field preservation failed at 2,000 levels), so kno draws the line
- * lower, and says so with a 400.
+ * lower, and says so with a 400. The protobuf decoder stops at the body limit too.
  */
 export const MAX_NESTING_DEPTH = 500;
 

@@ -3,6 +3,7 @@
  * (`x-kno-proto` numbers, `x-kno-proto-via` for inline-embedded structs, `x-kno-codec` for the
  * special definitions), producing the same JSON object a JSON body would.
  */
+import { MAX_BODY_NESTING_DEPTH } from "../nesting.ts";
 import type { GroupVersionKind, Schema, SchemaResolver } from "../schema/types.ts";
 import { ApiError, badRequest } from "../status.ts";
 import { decodeEnvelope, type Envelope } from "./envelope.ts";
@@ -22,8 +23,11 @@ import {
   wireTypeName,
 } from "./wire.ts";
 
-/** Deepest nesting of messages accepted; deeper bodies are refused rather than overflow. */
-export const MAX_DEPTH = 500;
+/**
+ * Deepest nesting of messages accepted; deeper bodies are refused rather than overflow. The limit
+ * every body has, whatever its format (nesting.ts).
+ */
+export const MAX_DEPTH = MAX_BODY_NESTING_DEPTH;
 
 /** Decodes the protobuf encoding of one object described by `schema` (no envelope). */
 export function decodeMessage(
