@@ -100,6 +100,8 @@ function releasers(log: Logger): Releaser[] {
       error: e instanceof Error ? e.message : String(e),
     });
   }
+  // Only Linux maps the executable where /proc and madvise can reach it; elsewhere nothing to do.
+  if (Deno.build.os !== "linux") return found;
   let loaderPagesReleased = false;
   found.push({
     name: "loader pages",
