@@ -6,6 +6,8 @@
 import { isObject, type JsonObject } from "../patch/json.ts";
 import type { WriteContext } from "./apply.ts";
 import { compareObjects } from "./compare.ts";
+import { createdFieldsV1 } from "./created.ts";
+import type { FieldSet } from "./field_set.ts";
 import { defaultIgnoredFields, ignoredFields, stripIgnored } from "./ignored.ts";
 import {
   decodeManagedFields,
@@ -30,6 +32,7 @@ export interface UpdateOptions extends WriteContext {
 export function updateManagedFields(o: UpdateOptions): ManagedFieldsEntry[] {
   const records = startingRecords(o);
   const ignored = o.resetPaths ? ignoredFields(o.resetPaths) : defaultIgnoredFields(o.subresource);
+  if (!o.old && records.length === 0) return createdEntries(o, ignored);
   const diff = compareObjects(
     o.old ? withoutManagedFields(o.old) : {},
     withoutManagedFields(o.updated),
@@ -62,6 +65,24 @@ export function updateManagedFields(o: UpdateOptions): ManagedFieldsEntry[] {
     }
   }
   return encodeManagedFields(records);
+}
+
+/** A create with no managedFields sent: one entry owning every field set, if any. */
+function createdEntries(o: UpdateOptions, ignored: FieldSet): ManagedFieldsEntry[] {
+  const fieldsV1 = createdFieldsV1(o.updated, o.schema, o.resolver, ignored);
+  for (const _ in fieldsV1) {
+    const e: ManagedFieldsEntry = {
+      manager: o.manager,
+      operation: "Update",
+      apiVersion: o.apiVersion,
+      time: rfc3339(o.now),
+      fieldsType: "FieldsV1",
+      fieldsV1,
+    };
+    if (o.subresource) e.subresource = o.subresource;
+    return [e];
+  }
+  return [];
 }
 
 function startingRecords(o: UpdateOptions): ManagerRecord[] {
