@@ -33,13 +33,19 @@ function validDate(y: number, mo: number, d: number): boolean {
   return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
 }
 
+/** The last string isDateTime accepted: most are the server's own stamps of the current second. */
+let lastDateTime = "";
+
 /** An RFC 3339 date-time ("2024-01-02T03:04:05Z", fractional seconds and offsets allowed). */
 export function isDateTime(s: string): boolean {
+  if (s === lastDateTime) return true;
   const m = DATE_TIME_RE.exec(s);
   if (!m) return false;
   const n = (i: number) => (m[i] === undefined ? 0 : Number(m[i]));
-  return validDate(n(1), n(2), n(3)) && n(4) < 24 && n(5) < 60 && n(6) < 61 && n(7) < 24 &&
+  const ok = validDate(n(1), n(2), n(3)) && n(4) < 24 && n(5) < 60 && n(6) < 61 && n(7) < 24 &&
     n(8) < 60;
+  if (ok) lastDateTime = s;
+  return ok;
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;

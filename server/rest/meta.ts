@@ -4,6 +4,7 @@
  */
 import { badRequest } from "../../api/status.ts";
 import { jsonEqual } from "../../api/patch/json.ts";
+import { rfc3339Seconds } from "../../api/time.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
 
 export type Meta = Record<string, unknown>;
@@ -17,9 +18,7 @@ export function metaOf(obj: KubeObject): Meta {
 }
 
 /** RFC 3339 with whole seconds, as metav1.Time serializes. */
-export function timestamp(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
+export const timestamp = rfc3339Seconds;
 
 const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
