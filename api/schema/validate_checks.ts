@@ -56,12 +56,36 @@ export function expectedType(s: Schema): string | undefined {
   return s.type;
 }
 
+/** `expectedType` results split at their commas, once per distinct string (a handful). */
+const TYPE_LISTS = new Map<string, string[]>();
+
 function typeMatches(expected: string, value: unknown): boolean {
   const actual = jsonTypeName(value);
-  return expected.split(",").some((t) =>
-    t === actual || (t === "number" && actual === "integer") ||
-    (t === "object" && isJsonObject(value))
-  );
+  if (expected === actual) return true;
+  let types = TYPE_LISTS.get(expected);
+  if (!types) TYPE_LISTS.set(expected, types = expected.split(","));
+  for (const t of types) {
+    if (t === actual || (t === "number" && actual === "integer")) return true;
+    if (t === "object" && isJsonObject(value)) return true;
+  }
+  return false;
+}
+
+/** Length in Unicode code points, as Go counts a string's runes, without splitting it. */
+function codePointLength(value: string): number {
+  let n = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 /** Checks the value's JSON type and wire grammar; false when further checks make no sense. */
@@ -132,7 +156,12 @@ export function checkString(value: string, s: Schema, path: string, out: StatusC
       typeInvalid(path, value, `${path} in body must be of type ${s.format}: ${goQuote(value)}`),
     );
   }
-  const length = [...value].length;
+  // UTF-16 units are never fewer than code points: most strings need no count.
+  const length = s.maxLength === undefined && s.minLength === undefined
+    ? 0
+    : value.length <= (s.maxLength ?? 0) && s.minLength === undefined
+    ? value.length
+    : codePointLength(value);
   if (s.maxLength !== undefined && length > s.maxLength) {
     out.push(tooLong(path, s.maxLength));
   } else if (s.minLength !== undefined && length < s.minLength) {

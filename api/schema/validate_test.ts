@@ -495,3 +495,18 @@ Deno.test("validateAgainstSchema: nullIsAbsent drops nulls of built-ins instead 
     { type: "FieldValueRequired", field: "containers[0].name", message: "Required value" },
   ]);
 });
+
+Deno.test("validateAgainstSchema: string lengths count code points, not UTF-16 units", () => {
+  const schema: Schema = {
+    type: "object",
+    properties: { short: { type: "string", maxLength: 2 }, long: { type: "string", minLength: 3 } },
+  };
+  const check = (obj: Record<string, unknown>) =>
+    validateAgainstSchema(obj, schema, createResolver({ definitions: {}, kinds: [] })).causes
+      .map((c) => c.field);
+  // Two emoji are four UTF-16 units but two code points: within maxLength 2, short of minLength 3.
+  assert.deepEqual(check({ short: "😀😀", long: "😀😀" }), ["long"]);
+  assert.deepEqual(check({ short: "😀😀😀", long: "😀😀😀" }), ["short"]);
+  // A lone surrogate counts as one, as spreading the string does.
+  assert.deepEqual(check({ short: "\ud800a", long: "\ud800ab" }), []);
+});
