@@ -39,7 +39,7 @@ export async function rawSqliteDurableWrites(
     for (const migration of migrations) db.exec(migration);
     const insertLog = db.prepare(statements.insertLog);
     const insertCurrent = db.prepare(statements.insertCurrent);
-    const value = new TextEncoder().encode(valueOf(options.valueBytes));
+    const value = valueOf(options.valueBytes);
     const clients = Math.max(1, options.clients);
     const start = performance.now();
     for (let i = 0; i < options.count; i++) {

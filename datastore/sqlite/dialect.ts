@@ -6,7 +6,9 @@
  * compaction deletes no row above the revision it records).
  * A tombstone (`deleted = 1`) has no value: the deleted value is its `prev_rev` row's. `current`
  * maps each live key to its latest log row, so reads at the current revision are index lookups.
- * Keys are TEXT compared byte-wise (BINARY collation); values are UTF-8 BLOBs.
+ * Keys are TEXT compared byte-wise (BINARY collation). Values are UTF-8 text in a column of BLOB
+ * affinity (stored as bound, never converted), or UTF-8 BLOBs: values holding a NUL, and every
+ * row written before 2026-11. Both read back as the same strings.
  */
 
 /** Connection settings applied on every open. */

@@ -24,6 +24,17 @@ function int(row: Row, column: string): number {
   return typeof v === "number" ? v : Number(v ?? 0);
 }
 
+/**
+ * How a value is bound: as text, so SQLite writes the string's UTF-8 itself with no byte array
+ * made in JS first (JSON never holds a raw NUL), or as a UTF-8 BLOB when it holds a NUL, which
+ * text would cut short when read back.
+ */
+function storedValue(value: string | undefined): string | Uint8Array | null {
+  if (value === undefined) return null;
+  return value.includes("\0") ? encoder.encode(value) : value;
+}
+
+/** A value column: UTF-8 text, or a UTF-8 BLOB in rows written before text was bound. */
 function text(row: Row, column: string): string {
   const v = row[column];
   if (v instanceof Uint8Array) return decoder.decode(v);
@@ -159,8 +170,7 @@ export class SqliteLog {
     value: string | undefined,
   ): void {
     const deleted = value === undefined ? 1 : 0;
-    const blob = value === undefined ? null : encoder.encode(value);
-    this.#stmt("insertLog").run(rev, key, createRev, prevRev, deleted, blob);
+    this.#stmt("insertLog").run(rev, key, createRev, prevRev, deleted, storedValue(value));
   }
 
   /** Makes `key` live at `rev` unless it already is; false when it was live. */

@@ -72,10 +72,24 @@ Deno.test("migration 2 rebuilds the log without AUTOINCREMENT and keeps every ro
         "the compacted top revision is not handed out again",
       );
       assert.equal((await store.get("/registry/k2"))?.value, '{"v":2}');
-      assert.equal((await store.create("/registry/k9", "{}")).modRevision, 6);
+      assert.equal((await store.create("/registry/k9", '{"v":"ü"}')).modRevision, 6);
+      // Old rows hold UTF-8 BLOBs, new ones text: both read back as the same strings.
+      const listed = (await store.list("/registry/")).items.map((kv) => [kv.key, kv.value]);
+      assert.deepEqual(listed.slice(-2), [["/registry/k4", '{"v":4}'], [
+        "/registry/k9",
+        '{"v":"ü"}',
+      ]]);
     } finally {
       await store.close();
     }
+    const after = new DatabaseSync(path);
+    assert.deepEqual(
+      after.prepare("SELECT rev, typeof(value) AS t FROM log WHERE rev IN (2, 6) ORDER BY rev")
+        .all()
+        .map((r) => ({ ...r })),
+      [{ rev: 2, t: "blob" }, { rev: 6, t: "text" }],
+    );
+    after.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
