@@ -11,29 +11,29 @@ function bearer(req: Request): string | undefined {
   return m?.[1];
 }
 
-const ENCODER = new TextEncoder();
-
-/** Compares in time that depends only on the lengths, not on where the bytes differ. */
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+/**
+ * Compares in time that depends only on the lengths, not on where the strings differ. Header
+ * values are byte strings, so comparing UTF-16 units compares their bytes, with no encoding.
+ */
+function constantTimeEqual(a: string, b: string): boolean {
   let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    diff |= (i < a.length ? a.charCodeAt(i) : 0) ^ (i < b.length ? b.charCodeAt(i) : 0);
+  }
   return diff === 0;
 }
 
 export class StaticTokenAuthenticator implements Authenticator {
-  #tokens: { token: Uint8Array; user: UserInfo }[];
+  #tokens: { token: string; user: UserInfo }[];
 
   constructor(tokens: { token: string; user: UserInfo }[]) {
-    this.#tokens = tokens.filter((t) => t.token.length > 0).map((t) => ({
-      token: ENCODER.encode(t.token),
-      user: t.user,
-    }));
+    this.#tokens = tokens.filter((t) => t.token.length > 0);
   }
 
   authenticate(req: Request): Promise<UserInfo | undefined> {
-    const tok = bearer(req);
-    if (!tok) return Promise.resolve(undefined);
-    const given = ENCODER.encode(tok);
+    const given = bearer(req);
+    if (!given) return Promise.resolve(undefined);
     const hit = this.#tokens.find((t) => constantTimeEqual(t.token, given));
     return Promise.resolve(hit?.user);
   }
