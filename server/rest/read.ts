@@ -7,7 +7,7 @@ import { type FieldRequirement, matchesFields, parseFieldSelector } from "../../
 import { badRequest, expired, notFound, timeout } from "../../api/status.ts";
 import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/types.ts";
 import { Entry } from "../storage/cache.ts";
-import { objectKey, storeError, typePrefix } from "../storage/objects.ts";
+import { jsonOfWritten, objectKey, storeError, typePrefix } from "../storage/objects.ts";
 import { type Call, refOf, type RestServices } from "./context.ts";
 import { includeObjectOf, toTable, wantsTable } from "./table.ts";
 
@@ -76,8 +76,11 @@ export function respondJson(
   warnings: string[] = [],
 ): Response {
   // A whole string body: the HTTP server encodes it natively, knows its length and sends it as
-  // one piece (no TextEncoder pass and byte array in JS first).
-  const json = typeof body === "string" ? body : JSON.stringify(body);
+  // one piece (no TextEncoder pass and byte array in JS first). An object a write just stored is
+  // answered with the stored text.
+  const json = typeof body === "string"
+    ? body
+    : jsonOfWritten(body as KubeObject) ?? JSON.stringify(body);
   if (!warnings.length) return new Response(json, { status, headers: JSON_HEADERS });
   const headers: [string, string][] = [["content-type", "application/json"]];
   for (const w of warnings) headers.push(["warning", `299 - "${w.replaceAll('"', "'")}"`]);

@@ -301,3 +301,62 @@ Deno.test("a Service create that fails after its cluster IP was reserved gives t
     await t.stop();
   }
 });
+
+Deno.test("create, update and patch answer with the stored text: what a GET then serves", async () => {
+  const t = await startTestApi();
+  try {
+    const path = `${NS}/configmaps`;
+    // Keys in an order the stored form changes (metadata after data, apiVersion last).
+    const body = JSON.stringify({
+      data: { b: "2", a: "1" },
+      metadata: { labels: { x: "y" }, name: "text" },
+      kind: "ConfigMap",
+      apiVersion: "v1",
+    });
+    const created = await t.fetch(path, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(created.status, 201);
+    const createdText = await created.text();
+    const get = async () => await (await t.fetch(`${path}/text`)).text();
+    assert.equal(createdText, await get());
+    assert.equal(JSON.parse(createdText).metadata.labels.x, "y");
+
+    const live = JSON.parse(createdText);
+    live.data.c = "3";
+    const updated = await t.fetch(`${path}/text`, {
+      method: "PUT",
+      body: JSON.stringify(live),
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(updated.status, 200);
+    const updatedText = await updated.text();
+    assert.equal(updatedText, await get());
+    assert.notEqual(
+      JSON.parse(updatedText).metadata.resourceVersion,
+      live.metadata.resourceVersion,
+    );
+
+    const patched = await t.fetch(`${path}/text`, {
+      method: "PATCH",
+      body: JSON.stringify({ data: { d: "4" } }),
+      headers: { "content-type": "application/merge-patch+json" },
+    });
+    const patchedText = await patched.text();
+    assert.equal(patchedText, await get());
+    assert.deepEqual(JSON.parse(patchedText).data, { a: "1", b: "2", c: "3", d: "4" });
+
+    // dry run stores nothing: its answer is serialized from the object.
+    const dry = await t.fetch(`${path}?dryRun=All`, {
+      method: "POST",
+      body: JSON.stringify({ metadata: { name: "dry" }, data: { z: "1" } }),
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(dry.status, 201);
+    assert.equal((await dry.json()).data.z, "1");
+  } finally {
+    await t.stop();
+  }
+});

@@ -21,7 +21,7 @@ import {
 } from "../../api/status.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
 import { type Entry, WatchCache } from "./cache.ts";
-import { decodeValue, encodeValue } from "./value.ts";
+import { decodeValue, encodeValue, valueHead, withResourceVersion } from "./value.ts";
 
 export function objectKey(
   t: Pick<ResourceType, "storagePrefix" | "namespaced">,
@@ -40,12 +40,30 @@ export function typePrefix(t: Pick<ResourceType, "storagePrefix" | "namespaced">
     : `/registry/${t.storagePrefix}/`;
 }
 
+/** The JSON of objects just written: the stored text with their resourceVersion. */
+const writtenJson = new WeakMap<KubeObject, { value: string; rev: number }>();
+
 /**
  * The object as stored at `rev`, without parsing back what was just encoded: the caller's object
- * with its resourceVersion (its JSON is what the store holds).
+ * with its resourceVersion (its JSON is what the store holds, and what {@link jsonOfWritten}
+ * gives for it). Never mutate it.
  */
-function written(obj: KubeObject, rev: number): KubeObject {
-  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+function written(obj: KubeObject, value: string, rev: number): KubeObject {
+  const out = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+  writtenJson.set(out, { value, rev });
+  return out;
+}
+
+/**
+ * The JSON of an object ObjectStore.create or update just returned, made from the text the store
+ * holds instead of serializing the object again (as a GET of it would serve it); undefined for
+ * any other object.
+ */
+export function jsonOfWritten(obj: KubeObject): string | undefined {
+  const w = writtenJson.get(obj);
+  if (!w) return undefined;
+  const head = valueHead(w.value);
+  return head ? withResourceVersion(w.value, head, w.rev) : undefined;
 }
 
 export interface ObjectRef {
@@ -85,8 +103,9 @@ export class ObjectStore {
 
   async create(key: string, obj: KubeObject, ref: ObjectRef): Promise<KubeObject> {
     try {
-      const kv = await this.datastore.create(key, encodeValue(obj));
-      return written(obj, kv.modRevision);
+      const value = encodeValue(obj);
+      const kv = await this.datastore.create(key, value);
+      return written(obj, value, kv.modRevision);
     } catch (e) {
       throw storeError(e, ref);
     }
@@ -99,8 +118,9 @@ export class ObjectStore {
     ref: ObjectRef,
   ): Promise<KubeObject> {
     try {
-      const kv = await this.datastore.update(key, encodeValue(obj), expectedRev);
-      return written(obj, kv.modRevision);
+      const value = encodeValue(obj);
+      const kv = await this.datastore.update(key, value, expectedRev);
+      return written(obj, value, kv.modRevision);
     } catch (e) {
       throw storeError(e, ref);
     }
