@@ -23,19 +23,28 @@ export function createdFieldsV1(
   resolver: SchemaResolver,
   ignored: FieldSet,
 ): JsonObject {
-  return new Walker(resolver).children(obj, typeOf(schema, obj, resolver), ignored, true);
+  const out: JsonObject = {};
+  new Walker(resolver).children(obj, typeOf(schema, obj, resolver), ignored, out, true);
+  return out;
 }
-
-const EMPTY: JsonObject = Object.freeze({}) as JsonObject;
 
 class Walker {
   constructor(private readonly r: SchemaResolver) {}
 
-  /** The FieldsV1 of the entries of a map or list node (not of the node itself). */
-  children(value: unknown, node: TypeNode, ignored: FieldSet | undefined, root = false) {
-    const out: JsonObject = {};
+  /**
+   * Writes the FieldsV1 of the entries of a map or list node (not of the node itself) into `out`
+   * in sorted order; returns how many it wrote.
+   */
+  children(
+    value: unknown,
+    node: TypeNode,
+    ignored: FieldSet | undefined,
+    out: JsonObject,
+    root = false,
+  ): number {
+    let n = 0;
     if (node.kind === "map") {
-      if (!isObject(value)) return out;
+      if (!isObject(value)) return 0;
       for (const key of Object.keys(value).sort()) {
         const v = value[key];
         if (v === undefined) continue;
@@ -46,10 +55,13 @@ class Walker {
         const owned = !(root && pe === METADATA);
         const child = typeOf(childSchema(node, key), v, this.r);
         if (child.kind === "leaf") {
-          if (owned) out[pe] = {};
+          if (owned) {
+            out[pe] = {};
+            n++;
+          }
           continue;
         }
-        put(out, pe, owned && !isStructField(node, key, this.r), this.children(v, child, ign));
+        if (this.#node(out, pe, owned && !isStructField(node, key, this.r), v, child, ign)) n++;
       }
     } else if (node.kind === "list" && Array.isArray(value)) {
       const items = new Map<string, unknown>();
@@ -62,21 +74,30 @@ class Walker {
         if (ign?.member) continue;
         const item = items.get(pe);
         const child = typeOf(node.items, item, this.r);
-        put(out, pe, true, child.kind === "leaf" ? EMPTY : this.children(item, child, ign));
+        if (child.kind === "leaf") out[pe] = {};
+        else this.#node(out, pe, true, item, child, ign);
+        n++;
       }
     }
-    return out;
+    return n;
   }
-}
 
-/** Writes one node: `{}` for a member without children, `"."` beside children of a member. */
-function put(out: JsonObject, pe: string, member: boolean, inner: JsonObject) {
-  let empty = true;
-  for (const _ in inner) {
-    empty = false;
-    break;
+  /**
+   * Writes one container node: `{}` for a member without entries, `"."` before the entries of a
+   * member, nothing for a non-member without entries. Returns whether it wrote anything.
+   */
+  #node(
+    out: JsonObject,
+    pe: string,
+    member: boolean,
+    value: unknown,
+    node: TypeNode,
+    ignored: FieldSet | undefined,
+  ): boolean {
+    const inner: JsonObject = member ? { ".": {} } : {};
+    if (this.children(value, node, ignored, inner) > 0) out[pe] = inner;
+    else if (member) out[pe] = {};
+    else return false;
+    return true;
   }
-  if (empty) {
-    if (member) out[pe] = {};
-  } else out[pe] = member ? { ".": {}, ...inner } : inner;
 }
