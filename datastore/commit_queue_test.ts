@@ -53,3 +53,40 @@ Deno.test("commit queue: a throwing flush rejects its batch; close rejects queue
   await assert.rejects(queued, ClosedError);
   await assert.rejects(queue.submit(4), ClosedError);
 });
+
+Deno.test("commit queue: a write nobody else can join commits at once", async () => {
+  const batches: number[][] = [];
+  let others = false;
+  const queue = new CommitQueue<number, number>((batch) => {
+    batches.push(batch.map((p) => p.op));
+    for (const p of batch) p.resolve(p.op);
+  }, { othersMayWrite: () => others });
+  // Alone: the flush ran inside submit, before it even returned.
+  const alone = queue.submit(1);
+  assert.deepEqual(batches, [[1]]);
+  assert.equal(await alone, 1);
+  // Others may come: the turn's writes still gather into one batch.
+  others = true;
+  const together = [2, 3, 4].map((n) => queue.submit(n));
+  assert.equal(batches.length, 1);
+  assert.deepEqual(await Promise.all(together), [2, 3, 4]);
+  assert.deepEqual(batches.at(-1), [2, 3, 4]);
+  await queue.close();
+});
+
+Deno.test("commit queue: alone, a write waits for a commit already running", async () => {
+  const batches: number[][] = [];
+  let release!: () => void;
+  const queue = new CommitQueue<number, number>(async (batch) => {
+    batches.push(batch.map((p) => p.op));
+    if (batch[0]!.op === 1) await new Promise<void>((r) => release = r);
+    for (const p of batch) p.resolve(p.op);
+  }, { othersMayWrite: () => false });
+  const first = queue.submit(1);
+  const second = queue.submit(2);
+  assert.deepEqual(batches, [[1]], "the second write does not overlap the running commit");
+  release();
+  assert.deepEqual(await Promise.all([first, second]), [1, 2]);
+  assert.deepEqual(batches, [[1], [2]]);
+  await queue.close();
+});

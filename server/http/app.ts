@@ -106,6 +106,7 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
     const started = performance.now();
     const url = splitRequestUrl(req.url);
     let res: Response;
+    opts.metrics.inFlight++;
     try {
       const probe = health(req, url.path, opts.ready);
       if (probe) res = probe;
@@ -119,6 +120,8 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
       }
     } catch (err) {
       res = failed(err);
+    } finally {
+      opts.metrics.inFlight--;
     }
     const ms = performance.now() - started;
     opts.metrics.observe(req.method, res.status, ms);
