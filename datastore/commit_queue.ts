@@ -2,8 +2,7 @@
  * Group commit scheduling. Callers submit ops; as soon as the previous commit has ended, one
  * flush takes everything queued and commits it as one batch. A lone writer waits for no timer:
  * its flush runs on the next macrotask turn (after pending microtasks, so writers woken by the
- * last commit join the next batch). When the owner says no other writer can come this turn
- * (`othersMayWrite`), it commits at once instead: there is nobody to wait for.
+ * last commit join the next batch).
  */
 import { clearImmediate, setImmediate } from "node:timers";
 import { ClosedError } from "./types.ts";
@@ -17,26 +16,15 @@ export interface Pending<Op, Result> {
 /** Commits one batch; settles every pending op of it (a throw rejects the unsettled ones). */
 export type Flush<Op, Result> = (batch: Pending<Op, Result>[]) => void | Promise<void>;
 
-export interface CommitQueueOptions {
-  /**
-   * Whether another write may still be submitted this turn (e.g. the server has other requests in
-   * flight). When it answers false, a write submitted while no commit runs commits at once.
-   * Default: always wait for the end of the turn.
-   */
-  othersMayWrite?: () => boolean;
-}
-
 export class CommitQueue<Op, Result> {
   readonly #flush: Flush<Op, Result>;
-  readonly #othersMayWrite: (() => boolean) | undefined;
   #queue: Pending<Op, Result>[] = [];
   #scheduled: ReturnType<typeof setImmediate> | undefined;
   #running: Promise<void> | undefined;
   #closed = false;
 
-  constructor(flush: Flush<Op, Result>, options: CommitQueueOptions = {}) {
+  constructor(flush: Flush<Op, Result>) {
     this.#flush = flush;
-    this.#othersMayWrite = options.othersMayWrite;
   }
 
   /** Ops waiting for the next flush. */
@@ -54,10 +42,6 @@ export class CommitQueue<Op, Result> {
 
   #schedule(): void {
     if (this.#scheduled !== undefined || this.#running !== undefined || this.#closed) return;
-    if (this.#othersMayWrite?.() === false) {
-      this.#run();
-      return;
-    }
     this.#scheduled = setImmediate(() => {
       this.#scheduled = undefined;
       this.#run();

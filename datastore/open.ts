@@ -12,8 +12,6 @@ export interface OpenDatastoreOptions {
   compactInterval?: number;
   /** Revisions of history the periodic compaction keeps. */
   compactKeep?: number;
-  /** Whether another write may still come this turn; false lets a lone write commit at once. */
-  othersMayWrite?: () => boolean;
 }
 
 /** The driver scheme and its target, e.g. `{ scheme: "sqlite", target: "/var/lib/kno/state.db" }`. */

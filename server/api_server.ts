@@ -41,8 +41,6 @@ export interface ApiServerOptions {
   /** The cluster CA, published in every namespace as the `kube-root-ca.crt` ConfigMap. */
   caPem?: string;
   now?: () => Date;
-  /** Request metrics, when the caller shares them (with the datastore: `othersMayWrite`). */
-  metrics?: Metrics;
 }
 
 export interface ApiServer {
@@ -84,7 +82,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   installReviews(types, opts.authenticator, opts.authorizer);
   const registry = new Registry(types);
   const shutdown = new AbortController();
-  const metrics = opts.metrics ?? new Metrics();
+  const metrics = new Metrics();
   const services: RestServices = {
     registry,
     store,

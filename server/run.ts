@@ -6,7 +6,6 @@ import { join } from "node:path";
 import type { Logger } from "../api/log.ts";
 import { openDatastore } from "../datastore/mod.ts";
 import { createApiServer } from "./api_server.ts";
-import { Metrics } from "./http/metrics.ts";
 import { ADMIN_USER, MastersAuthorizer, StaticTokenAuthenticator } from "./auth/token.ts";
 import type { ConfigValues } from "./config.ts";
 import { readFileIfExists, writeFileDurable } from "./files.ts";
@@ -103,13 +102,10 @@ export async function runServer(
   if (!cfg["datastore-endpoint"]) {
     await Deno.mkdir(join(serverDir, "db"), { recursive: true, mode: 0o700 });
   }
-  const metrics = new Metrics();
   const store = await openDatastore(endpoint, {
     logger,
     compactInterval: 5 * 60_000,
     compactKeep: 1000,
-    // A write with no other request in flight has nobody to share its commit with.
-    othersMayWrite: () => metrics.inFlight > 1,
   });
   log.info("datastore open", {
     endpoint: endpoint.startsWith("/") ? `sqlite://${endpoint}` : endpoint,
@@ -119,7 +115,6 @@ export async function runServer(
   const authenticator = new StaticTokenAuthenticator([{ token: adminToken, user: ADMIN_USER }]);
   const api = createApiServer({
     store,
-    metrics,
     logger,
     authenticator,
     authorizer: new MastersAuthorizer(),

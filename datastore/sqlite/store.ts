@@ -42,11 +42,6 @@ export interface SqliteStoreOptions {
   watchBuffer?: number;
   /** Log rows examined per compaction transaction (default 1000). */
   compactBatch?: number;
-  /**
-   * Whether another write may still come this turn: when it answers false, a lone write commits
-   * at once instead of waiting for the turn's end to gather a batch (CommitQueue).
-   */
-  othersMayWrite?: () => boolean;
 }
 
 /** Test seams: never set in production. */
@@ -117,9 +112,7 @@ class SqliteStore implements Datastore {
         compactedRevision: () => this.#compactRev,
       },
     });
-    this.#queue = new CommitQueue((batch) => this.#flush(batch), {
-      othersMayWrite: options.othersMayWrite,
-    });
+    this.#queue = new CommitQueue((batch) => this.#flush(batch));
     const interval = options.compactInterval ?? 0;
     if (interval > 0) {
       this.#compactor = this.#runCompactor(interval, options.compactKeep ?? 1000);

@@ -106,7 +106,6 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
     const started = performance.now();
     const url = splitRequestUrl(req.url);
     let res: Response;
-    opts.metrics.inFlight++;
     try {
       const probe = health(req, url.path, opts.ready);
       if (probe) res = probe;
@@ -120,8 +119,6 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
       }
     } catch (err) {
       res = failed(err);
-    } finally {
-      opts.metrics.inFlight--;
     }
     const ms = performance.now() - started;
     opts.metrics.observe(req.method, res.status, ms);

@@ -7,8 +7,6 @@ import type { RestServices } from "../rest/context.ts";
 const BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 
 export class Metrics {
-  /** Requests the handler is working on now (a watch counts until its stream starts). */
-  inFlight = 0;
   requests = new Map<string, number>();
   buckets = new Array<number>(BUCKETS_MS.length + 1).fill(0);
   sumMs = 0;
@@ -44,9 +42,6 @@ export function renderMetrics(m: Metrics, svc: RestServices): string {
   lines.push(`apiserver_request_duration_seconds_bucket{le="+Inf"} ${cum}`);
   lines.push(`apiserver_request_duration_seconds_sum ${m.sumMs / 1000}`);
   lines.push(`apiserver_request_duration_seconds_count ${m.count}`);
-  lines.push("# HELP apiserver_current_inflight_requests Requests being handled.");
-  lines.push("# TYPE apiserver_current_inflight_requests gauge");
-  lines.push(`apiserver_current_inflight_requests ${m.inFlight}`);
   const stats = svc.cache.stats();
   lines.push("# TYPE kno_storage_revision gauge");
   lines.push(`kno_storage_revision ${svc.store.datastore.currentRevision()}`);
