@@ -2,7 +2,17 @@
  * `/metrics` in the Prometheus text format: request counts and latency histogram, store
  * revision, cached objects, watchers, process memory.
  */
+import { sqliteStoreStats } from "../../datastore/mod.ts";
 import type { RestServices } from "../rest/context.ts";
+
+/** Commit counters of the datastore, where its driver keeps them (SQLite). */
+function storeWrites(svc: RestServices): { commits: number; ops: number } | undefined {
+  try {
+    return sqliteStoreStats(svc.store.datastore);
+  } catch {
+    return undefined;
+  }
+}
 
 const BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 
@@ -42,6 +52,15 @@ export function renderMetrics(m: Metrics, svc: RestServices): string {
   lines.push(`apiserver_request_duration_seconds_bucket{le="+Inf"} ${cum}`);
   lines.push(`apiserver_request_duration_seconds_sum ${m.sumMs / 1000}`);
   lines.push(`apiserver_request_duration_seconds_count ${m.count}`);
+  const writes = storeWrites(svc);
+  if (writes) {
+    lines.push("# HELP kno_storage_commits_total Write transactions committed (group commit).");
+    lines.push("# TYPE kno_storage_commits_total counter");
+    lines.push(`kno_storage_commits_total ${writes.commits}`);
+    lines.push("# HELP kno_storage_writes_total Writes those transactions carried.");
+    lines.push("# TYPE kno_storage_writes_total counter");
+    lines.push(`kno_storage_writes_total ${writes.ops}`);
+  }
   const stats = svc.cache.stats();
   lines.push("# TYPE kno_storage_revision gauge");
   lines.push(`kno_storage_revision ${svc.store.datastore.currentRevision()}`);
