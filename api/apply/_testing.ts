@@ -42,3 +42,6 @@ export function at(obj: unknown, path: string): unknown {
 
 export const t0 = new Date("2025-01-01T00:00:00.000Z");
 export const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+
+/** The keys of a managedFields entry without subresource, in upstream's order. */
+export const ENTRY_KEYS = ["manager", "operation", "apiVersion", "time", "fieldsType", "fieldsV1"];

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import type { JsonObject } from "../patch/json.ts";
 import { ApiError } from "../status.ts";
-import { at, deployment, deploymentSchema as schema, later, resolver, t0 } from "./_testing.ts";
+import {
+  at,
+  deployment,
+  deploymentSchema as schema,
+  ENTRY_KEYS,
+  later,
+  resolver,
+  t0,
+} from "./_testing.ts";
 import { type ApplyOptions, applyPatch, BEFORE_FIRST_APPLY } from "./apply.ts";
 import { updateManagedFields } from "./update.ts";
 
@@ -42,14 +50,7 @@ Deno.test("apply: create records one Apply entry with the applied fields", () =>
   assert.deepEqual(managedFields, entries(object));
   assert.equal(managedFields.length, 1);
   const e = managedFields[0];
-  assert.deepEqual(Object.keys(e ?? {}), [
-    "manager",
-    "operation",
-    "apiVersion",
-    "time",
-    "fieldsType",
-    "fieldsV1",
-  ]);
+  assert.deepEqual(Object.keys(e ?? {}), ENTRY_KEYS);
   assert.equal(e?.manager, "kubectl");
   assert.equal(e?.operation, "Apply");
   assert.equal(e?.time, "2025-01-01T00:00:00Z");

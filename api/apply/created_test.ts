@@ -3,7 +3,7 @@ import type { JsonObject } from "../patch/json.ts";
 import { sampleObject } from "../protobuf/sample_test_helper.ts";
 import { builtinResolver, schemaTable } from "../schema/table.ts";
 import type { Schema } from "../schema/types.ts";
-import { deployment, deploymentSchema, resolver, t0 } from "./_testing.ts";
+import { deployment, deploymentSchema, ENTRY_KEYS, resolver, t0 } from "./_testing.ts";
 import { compareObjects } from "./compare.ts";
 import { createdFieldsV1 } from "./created.ts";
 import { defaultIgnoredFields, ignoredFields, stripIgnored } from "./ignored.ts";
@@ -86,14 +86,7 @@ Deno.test("created fields: the managedFields entry of a create", () => {
     now: t0,
   });
   assert.equal(rest.length, 0);
-  assert.deepEqual(Object.keys(e!), [
-    "manager",
-    "operation",
-    "apiVersion",
-    "time",
-    "fieldsType",
-    "fieldsV1",
-  ]);
+  assert.deepEqual(Object.keys(e!), ENTRY_KEYS);
   assert.deepEqual(e!.fieldsV1, same(obj, deploymentSchema));
   const meta = (e!.fieldsV1 as JsonObject)["f:metadata"] as JsonObject;
   assert.deepEqual(meta, {
