@@ -7,6 +7,7 @@
  */
 import { isObject } from "../patch/json.ts";
 import { fieldSchema, isDeclaredField, patchMetaOf, resolveSchema } from "../patch/schema_nav.ts";
+import { memoizedPerNode } from "../schema/schema_node.ts";
 import type { Schema, SchemaResolver } from "../schema/types.ts";
 
 export type TypeNode =
@@ -35,27 +36,43 @@ function isUntyped(s: Schema): boolean {
     s.items === undefined && s["x-kubernetes-int-or-string"] !== true;
 }
 
-/** The type node of `value` under the (unresolved) schema node `schema`. */
+/**
+ * What a schema node makes of an object, of an array and of anything else: it depends on the
+ * value's JSON type only, so it is worked out once per schema node (every write walks the same
+ * nodes of its kind again).
+ */
+interface StaticType {
+  object: TypeNode;
+  array: TypeNode;
+}
+
+const UNTYPED: StaticType = { object: UNTYPED_MAP, array: LEAF };
+const ALWAYS_LEAF: StaticType = { object: LEAF, array: LEAF };
+
+const staticTypeOf = memoizedPerNode((schema, resolver): StaticType => {
+  const s = resolveSchema(schema, resolver);
+  if (!s || isUntyped(s)) return UNTYPED;
+  if (s["x-kno-codec"] !== undefined || s["x-kubernetes-int-or-string"] === true) {
+    return ALWAYS_LEAF;
+  }
+  if (s.type === "array" || s.items !== undefined) return { object: LEAF, array: listNode(s) };
+  if (s.type === "object" || s.properties !== undefined || s.additionalProperties !== undefined) {
+    const atomic = s["x-kubernetes-map-type"] === "atomic" ||
+      s["x-kubernetes-struct-type"] === "atomic";
+    return { object: atomic ? LEAF : { kind: "map", schema: s }, array: LEAF };
+  }
+  return ALWAYS_LEAF;
+});
+
+/** The type node of `value` under the (unresolved) schema node `schema`. Never mutate it. */
 export function typeOf(
   schema: Schema | undefined,
   value: unknown,
   resolver: SchemaResolver,
 ): TypeNode {
-  const s = resolveSchema(schema, resolver);
-  if (!s || isUntyped(s)) return isObject(value) ? UNTYPED_MAP : LEAF;
-  if (s["x-kno-codec"] !== undefined || s["x-kubernetes-int-or-string"] === true) return LEAF;
-  if (s.type === "array" || s.items !== undefined) {
-    if (!Array.isArray(value)) return LEAF;
-    return listNode(s);
-  }
-  if (s.type === "object" || s.properties !== undefined || s.additionalProperties !== undefined) {
-    if (!isObject(value)) return LEAF;
-    if (s["x-kubernetes-map-type"] === "atomic" || s["x-kubernetes-struct-type"] === "atomic") {
-      return LEAF;
-    }
-    return { kind: "map", schema: s };
-  }
-  return LEAF;
+  const st = schema ? staticTypeOf(schema, resolver) : UNTYPED;
+  if (Array.isArray(value)) return st.array;
+  return isObject(value) ? st.object : LEAF;
 }
 
 function listNode(s: Schema): TypeNode {
@@ -84,11 +101,20 @@ export function isNamedField(node: TypeNode, key: string): boolean {
   return node.kind === "map" && isDeclaredField(node.schema, key);
 }
 
+/** The declared fields of an object schema that hold structs, found once per schema node. */
+const structFieldsOf = memoizedPerNode((s, resolver) => {
+  const out = new Set<string>();
+  for (const [name, prop] of Object.entries(s.properties ?? {})) {
+    const p = resolveSchema(prop, resolver);
+    if (p?.properties !== undefined && p.additionalProperties === undefined) out.add(name);
+  }
+  return out;
+});
+
 /** Whether `key` of `node` holds a struct (declared, with declared fields of its own). */
 export function isStructField(node: TypeNode, key: string, resolver: SchemaResolver): boolean {
-  if (!isNamedField(node, key)) return false;
-  const s = resolveSchema(childSchema(node, key), resolver);
-  return s?.properties !== undefined && s.additionalProperties === undefined;
+  if (node.kind !== "map" || node.schema === undefined) return false;
+  return structFieldsOf(node.schema, resolver).has(key);
 }
 
 /** The default of a list-map key field, from the item schema (e.g. a port's protocol "TCP"). */
