@@ -9,7 +9,13 @@ import type { StatusCause } from "../status.ts";
 import { validateEmbeddedResource } from "../names.ts";
 import type { Schema, SchemaResolver } from "./types.ts";
 import { child, index, invalid, notSupported, required, tooMany } from "./field_errors.ts";
-import { derefSchema, isJsonObject, isOpaque, RESOURCE_KEYS } from "./schema_node.ts";
+import {
+  derefSchema,
+  isIntOrString,
+  isJsonObject,
+  isOpaque,
+  RESOURCE_KEYS,
+} from "./schema_node.ts";
 import {
   checkArray,
   checkEnum,
@@ -79,25 +85,65 @@ function node(
     checkNull(s, path, w);
     return;
   }
-  combinators(value, s, path, w, depth);
+  const f = factsOf(s);
+  if (f.combinators) combinators(value, s, path, w, depth);
   if (!checkType(value, s, path, w.causes)) return;
-  if (typeof value === "string") checkString(value, s, path, w.causes);
-  else if (typeof value === "number") checkNumber(value, s, path, w.causes);
-  else if (Array.isArray(value)) {
-    if (!isOpaque(s) && s.items) {
+  if (typeof value === "string") {
+    if (f.stringChecks) checkString(value, s, path, w.causes);
+  } else if (typeof value === "number") {
+    if (f.numberChecks) checkNumber(value, s, path, w.causes);
+  } else if (Array.isArray(value)) {
+    if (!f.opaque && s.items) {
       const items = s.items;
       value.forEach((item, i) => node(item, items, index(path, i), w, false, depth + 1));
     }
-    checkArray(value, s, path, w.causes);
+    if (f.arrayChecks) checkArray(value, s, path, w.causes);
   }
-  checkEnum(value, s, path, w.causes);
-  if (isJsonObject(value) && !isOpaque(s)) {
-    const embedded = s["x-kubernetes-embedded-resource"] === true;
+  if (f.enum) checkEnum(value, s, path, w.causes);
+  if (!f.opaque && isJsonObject(value)) {
+    const embedded = f.embedded;
     if (embedded && !resourceKeys && w.main) {
       w.causes.push(...validateEmbeddedResource(value, path));
     }
     object(value, s, path, w, resourceKeys || embedded, depth);
   }
+}
+
+/**
+ * Which checks a schema node can fail at all, worked out once per node: most nodes of a built-in
+ * kind have no string, number, array or enum constraint, and skip those checks.
+ */
+interface Facts {
+  combinators: boolean;
+  opaque: boolean;
+  embedded: boolean;
+  enum: boolean;
+  stringChecks: boolean;
+  numberChecks: boolean;
+  arrayChecks: boolean;
+}
+
+const facts = new WeakMap<Schema, Facts>();
+
+function factsOf(s: Schema): Facts {
+  let f = facts.get(s);
+  if (!f) {
+    f = {
+      combinators: Boolean(s.allOf || s.anyOf || s.oneOf || s.not),
+      opaque: isOpaque(s),
+      embedded: s["x-kubernetes-embedded-resource"] === true,
+      enum: s.enum !== undefined && s.enum.length > 0,
+      stringChecks: Boolean(s.format && !isIntOrString(s)) || s.maxLength !== undefined ||
+        s.minLength !== undefined || s.pattern !== undefined,
+      numberChecks: (s.type === "integer" && (s.format === "int32" || s.format === "int64")) ||
+        s.multipleOf !== undefined || s.minimum !== undefined || s.maximum !== undefined,
+      arrayChecks: s.minItems !== undefined || s.maxItems !== undefined ||
+        s.uniqueItems === true || s["x-kubernetes-list-type"] === "set" ||
+        s["x-kubernetes-list-type"] === "map",
+    };
+    facts.set(s, f);
+  }
+  return f;
 }
 
 function checkNull(s: Schema, path: string, w: Walk): void {
