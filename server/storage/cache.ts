@@ -108,6 +108,15 @@ export function typePrefixOf(key: string): string {
   return slash < 0 ? key : key.slice(0, slash + 1);
 }
 
+/**
+ * The listener group of a subscription prefix: the type prefix it lies under, or "" when it is
+ * shorter than one (it may then see events of any type).
+ */
+function listenerGroup(prefix: string): string {
+  const t = typePrefixOf(prefix + "x");
+  return t.endsWith("/") && prefix.startsWith(t) ? t : "";
+}
+
 /** How much history the window keeps. */
 export interface WindowOptions {
   /** Events kept at most, however recent (default 10,000). */
@@ -142,7 +151,9 @@ export class WatchCache {
   #limits: Required<WindowOptions>;
   #clock: () => number;
   #waiters: { rev: number; resolve: () => void }[] = [];
-  #listeners = new Set<Subscription>();
+  /** Subscriptions by the type prefix their prefix lies under ("" for shorter prefixes). */
+  #listeners = new Map<string, Set<Subscription>>();
+  #listenerCount = 0;
   #stopped = false;
 
   constructor(
@@ -197,8 +208,7 @@ export class WatchCache {
       this.#stopped = true;
       // Nobody may wait on a cache that no longer moves: release waiters (they re-check and fail).
       for (const w of this.#waiters.splice(0)) w.resolve();
-      for (const l of this.#listeners) l.onClose?.();
-      this.#listeners.clear();
+      this.#closeListeners();
     })();
   }
 
@@ -211,8 +221,14 @@ export class WatchCache {
     }
     this.#rev = all.revision;
     this.#window = [];
-    for (const l of this.#listeners) l.onClose?.();
+    this.#closeListeners();
+  }
+
+  #closeListeners() {
+    const all = [...this.#listeners.values()];
     this.#listeners.clear();
+    this.#listenerCount = 0;
+    for (const set of all) for (const l of set) l.onClose?.();
   }
 
   /** Resolves when the follower has stopped (after the start signal aborted). */
@@ -254,17 +270,42 @@ export class WatchCache {
     const now = this.#clock();
     for (const ev of events) this.#window.push({ ev, at: now });
     this.#trimWindow(now);
-    for (const l of this.#listeners) {
-      const own = (e: CacheEvent) => e.entry.key.startsWith(l.prefix);
-      // Usually the whole batch (often one event) is the listener's: no copy then.
-      const mine = events.every(own) ? events : events.filter(own);
-      if (mine.length) l.fn(mine);
-    }
+    if (this.#listenerCount > 0) this.#notify(events);
     if (this.#waiters.some((w) => w.rev <= this.#rev)) {
       const due = this.#waiters.filter((w) => w.rev <= this.#rev);
       this.#waiters = this.#waiters.filter((w) => w.rev > this.#rev);
       for (const w of due) w.resolve();
     }
+  }
+
+  /**
+   * Hands each listener the events under its prefix: only the listeners of the types the batch
+   * touched (usually one) are looked at, and those whose prefix is shorter than a type.
+   */
+  #notify(events: CacheEvent[]) {
+    const deliver = (set: Set<Subscription> | undefined, evs: CacheEvent[]) => {
+      if (!set) return;
+      for (const l of set) {
+        const own = (e: CacheEvent) => e.entry.key.startsWith(l.prefix);
+        // Usually the whole batch (often one event) is the listener's: no copy then.
+        const mine = evs.every(own) ? evs : evs.filter(own);
+        if (mine.length) l.fn(mine);
+      }
+    };
+    const first = typePrefixOf(events[0]!.entry.key);
+    if (events.every((e) => e.entry.key.startsWith(first))) {
+      deliver(this.#listeners.get(first), events);
+    } else {
+      const byType = new Map<string, CacheEvent[]>();
+      for (const e of events) {
+        const t = typePrefixOf(e.entry.key);
+        const list = byType.get(t);
+        if (list) list.push(e);
+        else byType.set(t, [e]);
+      }
+      for (const [t, evs] of byType) deliver(this.#listeners.get(t), evs);
+    }
+    deliver(this.#listeners.get(""), events);
   }
 
   /**
@@ -359,14 +400,23 @@ export class WatchCache {
       onClose?.();
       return () => {};
     }
-    this.#listeners.add(l);
-    return () => this.#listeners.delete(l);
+    const group = listenerGroup(prefix);
+    let set = this.#listeners.get(group);
+    if (!set) this.#listeners.set(group, set = new Set());
+    set.add(l);
+    this.#listenerCount++;
+    return () => {
+      const mine = this.#listeners.get(group);
+      if (!mine?.delete(l)) return;
+      this.#listenerCount--;
+      if (mine.size === 0) this.#listeners.delete(group);
+    };
   }
 
   /** Objects and bytes held, for /metrics. */
   stats(): { objects: number; watchers: number } {
     let objects = 0;
     for (const b of this.#buckets.values()) objects += b.items.size;
-    return { objects, watchers: this.#listeners.size };
+    return { objects, watchers: this.#listenerCount };
   }
 }

@@ -110,7 +110,14 @@ Deno.test("typePrefixOf: the group and resource of a key, namespaced or not", ()
 
 Deno.test("one commit of several keys reaches each listener with only the events under its prefix", async () => {
   await withCache({}, async ({ cache, store }) => {
-    const calls: Record<string, string[][]> = { cms: [], secrets: [], core: [] };
+    const calls: Record<string, string[][]> = {
+      cms: [],
+      secrets: [],
+      core: [],
+      other: [],
+      partial: [],
+      bare: [],
+    };
     const listen = (name: string, prefix: string) =>
       cache.subscribe(
         prefix,
@@ -121,7 +128,12 @@ Deno.test("one commit of several keys reaches each listener with only the events
       listen("cms", PREFIX),
       listen("secrets", "/registry/core/secrets/"),
       listen("core", "/registry/core/"),
+      listen("other", "/registry/core/configmaps/other/"),
+      // Prefixes that are not a whole type prefix: part of a resource name, no trailing slash.
+      listen("partial", "/registry/core/config"),
+      listen("bare", "/registry/core/secrets"),
     ];
+    assert.equal(cache.stats().watchers, 6);
     const value = JSON.stringify({ metadata: { name: "x" } });
     // Submitted in the same turn: the store commits them as one batch.
     const [a, b] = await Promise.all([
@@ -131,6 +143,11 @@ Deno.test("one commit of several keys reaches each listener with only the events
     assert.equal(b!.modRevision, a!.modRevision + 1);
     await cache.waitFor(b!.modRevision);
     for (const stop of stops) stop();
+    stops[0]!(); // a second stop changes nothing
+    assert.equal(cache.stats().watchers, 0);
+    assert.deepEqual(calls.other, []);
+    assert.deepEqual(calls.partial, [[`${PREFIX}x`]]);
+    assert.deepEqual(calls.bare, [["/registry/core/secrets/default/x"]]);
     assert.deepEqual(calls.cms, [[`${PREFIX}x`]]);
     assert.deepEqual(calls.secrets, [["/registry/core/secrets/default/x"]]);
     assert.deepEqual(calls.core, [[`${PREFIX}x`, "/registry/core/secrets/default/x"]]);
