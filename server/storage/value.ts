@@ -10,9 +10,28 @@ import type { KubeObject } from "../registry/types.ts";
 
 /** The object's stored JSON. */
 export function encodeValue(obj: KubeObject): string {
-  const { apiVersion, kind, metadata, ...rest } = obj;
+  const metadata = obj.metadata;
+  // Most objects already start with apiVersion, kind and metadata (as clients send them) and a
+  // create's metadata has no resourceVersion: serialized as they are, with no copy.
+  if (
+    typeof metadata === "object" && metadata !== null && !Array.isArray(metadata) &&
+    !("resourceVersion" in metadata) && startsInStoredOrder(obj)
+  ) {
+    return JSON.stringify(obj);
+  }
+  const { apiVersion, kind, metadata: _m, ...rest } = obj;
   const { resourceVersion: _rv, ...meta } = metadata ?? {};
   return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
+}
+
+/** Whether the object's first three keys are apiVersion, kind and metadata, in that order. */
+function startsInStoredOrder(obj: KubeObject): boolean {
+  let i = 0;
+  for (const key in obj) {
+    if (key !== (i === 0 ? "apiVersion" : i === 1 ? "kind" : "metadata")) return false;
+    if (++i === 3) return true;
+  }
+  return false;
 }
 
 /** A stored value as the object at `rev`. */
