@@ -7,7 +7,7 @@
  */
 import { isObject } from "../patch/json.ts";
 import { fieldSchema, isDeclaredField, patchMetaOf, resolveSchema } from "../patch/schema_nav.ts";
-import { memoizedPerNode } from "../schema/schema_node.ts";
+import { memoizedPerNode, ownProperty } from "../schema/schema_node.ts";
 import type { Schema, SchemaResolver } from "../schema/types.ts";
 
 export type TypeNode =
@@ -124,7 +124,7 @@ export function keyDefault(
   resolver: SchemaResolver,
 ): unknown {
   const s = resolveSchema(items, resolver);
-  const field = s?.properties?.[key];
+  const field = s ? ownProperty(s, key) : undefined;
   if (!field) return undefined;
   return field.default ?? resolveSchema(field, resolver)?.default;
 }

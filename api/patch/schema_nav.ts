@@ -2,7 +2,7 @@
  * Walking the schema table for patches and server-side apply: following `$ref`s and reading
  * the patch and list-type extensions of a node. Nothing here knows a kind by name.
  */
-import { memoizedPerNode } from "../schema/schema_node.ts";
+import { memoizedPerNode, propertySchema } from "../schema/schema_node.ts";
 import { REF_PREFIX, type Schema, type SchemaResolver } from "../schema/types.ts";
 
 const MAX_REF_DEPTH = 32;
@@ -44,10 +44,7 @@ function resolveUncached(schema: Schema, resolver: SchemaResolver): Schema {
 
 /** The schema of a property of an object node, or of a map value; undefined when unknown. */
 export function fieldSchema(node: Schema | undefined, name: string): Schema | undefined {
-  if (!node) return undefined;
-  const p = node.properties?.[name];
-  if (p) return p;
-  return typeof node.additionalProperties === "object" ? node.additionalProperties : undefined;
+  return node ? propertySchema(node, name) : undefined;
 }
 
 /** Whether `name` is a declared property (a struct field) rather than a map key. */

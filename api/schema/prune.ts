@@ -10,6 +10,7 @@ import {
   derefSchema,
   isJsonObject,
   isOpaque,
+  ownProperty,
   preservesUnknown,
   RESOURCE_KEYS,
 } from "./schema_node.ts";
@@ -28,49 +29,64 @@ export function pruneUnknownFields(
   resolver: SchemaResolver,
   options: PruneOptions = {},
 ): string[] {
-  const removed: string[] = [];
-  walk(obj, schema, resolver, options.rootPath ?? "", options.isRoot === true, removed, 0);
-  return removed;
+  const p = new Pruner(resolver, options.rootPath ?? "");
+  p.walk(obj, schema, options.isRoot === true, 0);
+  return p.removed;
 }
 
 const MAX_DEPTH = 100;
 
-function walk(
-  value: unknown,
-  schema: Schema,
-  resolver: SchemaResolver,
-  path: string,
-  keepResourceKeys: boolean,
-  removed: string[],
-  depth: number,
-): void {
-  if (depth > MAX_DEPTH || value === null || typeof value !== "object") return;
-  const s = derefSchema(schema, resolver);
-  if (isOpaque(s)) return;
+/**
+ * One pruning walk. The path to the current node is kept as a stack of names and indexes and
+ * spelled out only for what is removed: most walks remove nothing.
+ */
+class Pruner {
+  readonly removed: string[] = [];
+  readonly #path: (string | number)[] = [];
 
-  if (Array.isArray(value)) {
-    if (!s.items) return;
-    value.forEach((item, i) =>
-      walk(item, s.items as Schema, resolver, index(path, i), false, removed, depth + 1)
-    );
-    return;
-  }
-  if (!isJsonObject(value)) return;
+  constructor(private readonly resolver: SchemaResolver, private readonly root: string) {}
 
-  const embedded = keepResourceKeys || s["x-kubernetes-embedded-resource"] === true;
-  const preserve = preservesUnknown(s);
-  const map = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
-  for (const name of Object.keys(value)) {
-    const prop = s.properties?.[name];
-    if (prop) {
-      walk(value[name], prop, resolver, child(path, name), false, removed, depth + 1);
-    } else if (map) {
-      walk(value[name], map, resolver, child(path, name), false, removed, depth + 1);
-    } else if (embedded && RESOURCE_KEYS.has(name)) {
-      continue;
-    } else if (!preserve) {
-      delete value[name];
-      removed.push(child(path, name));
+  walk(value: unknown, schema: Schema, keepResourceKeys: boolean, depth: number): void {
+    if (depth > MAX_DEPTH || value === null || typeof value !== "object") return;
+    const s = derefSchema(schema, this.resolver);
+    if (isOpaque(s)) return;
+
+    if (Array.isArray(value)) {
+      const items = s.items;
+      if (!items) return;
+      for (let i = 0; i < value.length; i++) {
+        this.#path.push(i);
+        this.walk(value[i], items, false, depth + 1);
+        this.#path.pop();
+      }
+      return;
     }
+    if (!isJsonObject(value)) return;
+
+    const embedded = keepResourceKeys || s["x-kubernetes-embedded-resource"] === true;
+    const preserve = preservesUnknown(s);
+    const map = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
+    for (const name of Object.keys(value)) {
+      const prop = ownProperty(s, name) ?? map;
+      if (prop) {
+        this.#path.push(name);
+        this.walk(value[name], prop, false, depth + 1);
+        this.#path.pop();
+      } else if (embedded && RESOURCE_KEYS.has(name)) {
+        continue;
+      } else if (!preserve) {
+        delete value[name];
+        this.removed.push(child(this.#spelled(), name));
+      }
+    }
+  }
+
+  /** The current path as field paths spell it: `spec.containers[0].name`. */
+  #spelled(): string {
+    let out = this.root;
+    for (const part of this.#path) {
+      out = typeof part === "number" ? index(out, part) : child(out, part);
+    }
+    return out;
   }
 }

@@ -96,11 +96,19 @@ export function isOpaque(s: Schema): boolean {
 export const preservesUnknown = (s: Schema): boolean =>
   s["x-kubernetes-preserve-unknown-fields"] === true || s.additionalProperties === true;
 
+/**
+ * The schema of the declared property `name`, if the object schema declares it. Only own keys:
+ * a field named like an Object.prototype member (`constructor`, `toString`) is not declared.
+ */
+export function ownProperty(s: Schema, name: string): Schema | undefined {
+  const props = s.properties;
+  return props !== undefined && Object.hasOwn(props, name) ? props[name] : undefined;
+}
+
 /** The schema of a property of an object node, or of a map value; undefined when unknown. */
 export function propertySchema(s: Schema, name: string): Schema | undefined {
-  const p = s.properties?.[name];
-  if (p) return p;
-  return typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
+  return ownProperty(s, name) ??
+    (typeof s.additionalProperties === "object" ? s.additionalProperties : undefined);
 }
 
 /** Keys an embedded resource (or a custom resource's root) always keeps. */

@@ -14,6 +14,7 @@ import {
   isIntOrString,
   isJsonObject,
   isOpaque,
+  ownProperty,
   RESOURCE_KEYS,
 } from "./schema_node.ts";
 import {
@@ -181,10 +182,11 @@ function object(
   for (const name of Object.keys(value)) {
     const v = value[name];
     const p = child(path, name);
-    const prop = s.properties?.[name] ?? map;
+    const declared = ownProperty(s, name);
+    const prop = declared ?? map;
     if (prop) {
       if (v === null && w.nullIsAbsent) {
-        if (w.main && s.properties?.[name]) delete value[name];
+        if (w.main && declared) delete value[name];
         continue;
       }
       node(v, prop, p, w, false, depth + 1);

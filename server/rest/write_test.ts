@@ -360,3 +360,43 @@ Deno.test("create, update and patch answer with the stored text: what a GET then
     await t.stop();
   }
 });
+
+Deno.test("fields named like Object.prototype members are unknown fields, not schema lookups", async () => {
+  const t = await startTestApi();
+  try {
+    const body = JSON.stringify({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "proto", toString: "x" },
+      constructor: "x",
+      hasOwnProperty: 3,
+      data: { constructor: "kept: a map key" },
+    });
+    const post = (query: string) =>
+      t.fetch(`${NS}/configmaps${query}`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+      });
+    const strict = await post("?fieldValidation=Strict");
+    assert.equal(strict.status, 400);
+    const status = await strict.json();
+    assert.match(status.message, /strict decoding error: /);
+    for (const f of ["metadata.toString", "constructor", "hasOwnProperty"]) {
+      assert.ok(status.message.includes(`unknown field "${f}"`), `${f}: ${status.message}`);
+    }
+    const warned = await post("");
+    assert.equal(warned.status, 201);
+    assert.ok(
+      (warned.headers.get("warning") ?? "").includes('299 - "unknown field \\"constructor\\""'),
+      warned.headers.get("warning") ?? "",
+    );
+    const stored = await (await t.fetch(`${NS}/configmaps/proto`)).json();
+    assert.equal(Object.hasOwn(stored, "constructor"), false);
+    assert.equal(Object.hasOwn(stored, "hasOwnProperty"), false);
+    assert.equal(Object.hasOwn(stored.metadata, "toString"), false);
+    assert.deepEqual(stored.data, { constructor: "kept: a map key" });
+  } finally {
+    await t.stop();
+  }
+});
