@@ -108,3 +108,21 @@ Deno.test("a kind: List file creates and applies, its items validated by kubectl
     assert.equal(await s.stop(), 0, s.log());
   }
 });
+
+Deno.test("server warnings reach kubectl worded as upstream's, whatever field names they quote", async () => {
+  const s = await startServer();
+  try {
+    // --validate=warn: kubectl sends fieldValidation=Warn and prints the server's warnings.
+    const r = await s.kubectl(["create", "--validate=warn", "-f", "-"], {
+      stdin:
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: warned}\nbogus: 1\n"new\\nline €": 2\n',
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^Warning: unknown field "bogus"$/m);
+    // A newline cannot travel in a header: it is spelled out; the rest arrives as UTF-8.
+    assert.match(r.stderr, /^Warning: unknown field "new\\u000aline €"$/m);
+    assert.equal(await s.k("get", "cm", "warned", "-o", "jsonpath={.metadata.name}"), "warned");
+  } finally {
+    assert.equal(await s.stop(), 0, s.log());
+  }
+});

@@ -10,6 +10,7 @@ import { Entry } from "../storage/cache.ts";
 import { jsonOfWritten, objectKey, storeError, typePrefix } from "../storage/objects.ts";
 import { type Call, refOf, type RestServices } from "./context.ts";
 import { includeObjectOf, toTable, wantsTable } from "./table.ts";
+import { warningHeader } from "./warning.ts";
 
 /** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
 export function viewJson(t: ResourceType, e: Entry): string {
@@ -83,7 +84,7 @@ export function respondJson(
     : jsonOfWritten(body as KubeObject) ?? JSON.stringify(body);
   if (!warnings.length) return new Response(json, { status, headers: JSON_HEADERS });
   const headers: [string, string][] = [["content-type", "application/json"]];
-  for (const w of warnings) headers.push(["warning", `299 - "${w.replaceAll('"', "'")}"`]);
+  for (const w of warnings) headers.push(["warning", warningHeader(w)]);
   return new Response(json, { status, headers });
 }
 
