@@ -33,8 +33,12 @@ export class StaticTokenAuthenticator implements Authenticator {
 
   authenticate(req: Request): Promise<UserInfo | undefined> {
     const given = bearer(req);
-    if (!given) return Promise.resolve(undefined);
-    const hit = this.#tokens.find((t) => constantTimeEqual(t.token, given));
+    return given ? this.authenticateToken(given) : Promise.resolve(undefined);
+  }
+
+  authenticateToken(token: string): Promise<UserInfo | undefined> {
+    if (!token) return Promise.resolve(undefined);
+    const hit = this.#tokens.find((t) => constantTimeEqual(t.token, token));
     return Promise.resolve(hit?.user);
   }
 }
@@ -46,6 +50,14 @@ export class AuthenticatorChain implements Authenticator {
   async authenticate(req: Request): Promise<UserInfo | undefined> {
     for (const a of this.chain) {
       const u = await a.authenticate(req);
+      if (u) return u;
+    }
+    return undefined;
+  }
+
+  async authenticateToken(token: string): Promise<UserInfo | undefined> {
+    for (const a of this.chain) {
+      const u = await a.authenticateToken(token);
       if (u) return u;
     }
     return undefined;

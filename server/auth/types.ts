@@ -10,6 +10,11 @@ export type { UserInfo };
 export interface Authenticator {
   /** The user a request authenticates as, or undefined when it carries no valid credential. */
   authenticate(req: Request): Promise<UserInfo | undefined>;
+  /**
+   * The user a bearer token authenticates as, or undefined. TokenReview asks this with whatever
+   * string a client sent, which need not be a valid header value.
+   */
+  authenticateToken(token: string): Promise<UserInfo | undefined>;
 }
 
 /** What a request wants to do, as RBAC sees it. */
