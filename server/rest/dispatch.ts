@@ -8,7 +8,7 @@ import type { RequestAttributes } from "../auth/types.ts";
 import { asObject, decodeBody } from "./body.ts";
 import type { Call, RestServices } from "./context.ts";
 import { handleDelete, handleDeleteCollection } from "./delete.ts";
-import { getObject, handleGet, handleList, respondJson, viewObject } from "./read.ts";
+import { handleGet, handleList, readObject, respondJson, viewObject } from "./read.ts";
 import { parseQuery, parseResourcePath } from "./request.ts";
 import { handlePatch, handleUpdate } from "./update.ts";
 import { handleWatch } from "./watch.ts";
@@ -102,7 +102,7 @@ export async function handleResourceRequest(
   switch (verb) {
     case "get":
       if (path.subresource === "scale") {
-        return respondJson(scaleOf(t, viewObject(t, (await getObject(svc, call)).obj)));
+        return respondJson(scaleOf(t, viewObject(t, (await readObject(svc, call)).obj)));
       }
       return await handleGet(svc, call);
     case "list":

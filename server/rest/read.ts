@@ -69,6 +69,24 @@ export async function getObject(svc: RestServices, call: Call): Promise<Entry> {
   return entry;
 }
 
+/** The `resourceVersion` parameter: undefined when absent or empty; 400 when not a number. */
+function resourceVersionParam(call: Call): number | undefined {
+  const rv = call.query.get("resourceVersion");
+  if (rv === undefined || rv === "") return undefined;
+  if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: "${rv}"`);
+  return Number(rv);
+}
+
+/**
+ * GET of one object: the newest version, or with `resourceVersion=N` one not older than N (the
+ * server first catches up to N; 504 when N is beyond anything written).
+ */
+export async function readObject(svc: RestServices, call: Call): Promise<Entry> {
+  const rv = resourceVersionParam(call);
+  if (rv !== undefined && rv > 0) await waitForRevision(svc, rv);
+  return await getObject(svc, call);
+}
+
 const JSON_HEADERS = { "content-type": "application/json" };
 
 export function respondJson(
@@ -89,7 +107,7 @@ export function respondJson(
 }
 
 export async function handleGet(svc: RestServices, call: Call): Promise<Response> {
-  const entry = await getObject(svc, call);
+  const entry = await readObject(svc, call);
   if (wantsTable(call.req)) {
     const include = includeObjectOf(call.query.get("includeObject"));
     const obj = viewObject(call.t, entry.obj);
@@ -162,11 +180,7 @@ export async function listPage(svc: RestServices, call: Call, filter: Filter): P
     const tok = decodeContinue(cont);
     return await listFromStore(svc, call, filter, prefix, tok.rv, prefix + tok.start, limit);
   }
-  let rv: number | undefined;
-  if (rvParam !== undefined && rvParam !== "") {
-    if (!/^\d+$/.test(rvParam)) throw badRequest(`invalid resource version: "${rvParam}"`);
-    rv = Number(rvParam);
-  }
+  const rv = resourceVersionParam(call);
   if (match && rv === undefined) {
     throw badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
   }

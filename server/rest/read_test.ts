@@ -341,3 +341,49 @@ Deno.test("Table output has the upstream columns per kind and honours includeObj
     await t.stop();
   }
 });
+
+Deno.test("a GET honours resourceVersion: not older than it, 400 when it is no number", async () => {
+  const t = await startTestApi();
+  try {
+    const path = "/api/v1/namespaces/default/configmaps";
+    const created = await t.post(path, { metadata: { name: "rv" }, data: { v: "1" } });
+    const rv = Number(metaOf(created.body).resourceVersion);
+    const updated = await t.patch(`${path}/rv`, { data: { v: "2" } });
+    assert.equal(updated.status, 200, updated.text);
+    for (const q of ["", "?resourceVersion=", "?resourceVersion=0", `?resourceVersion=${rv}`]) {
+      const r = await t.get(`${path}/rv${q}`);
+      assert.equal(r.status, 200, `${q}: ${r.text}`);
+      assert.equal((r.body.data as Json).v, "2", `${q}: the newest version, never older`);
+    }
+    const bad = await t.get(`${path}/rv?resourceVersion=abc`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.message, 'invalid resource version: "abc"');
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("query booleans read as upstream reads them: only absent, 0 and false are false", async () => {
+  const t = await startTestApi();
+  try {
+    const path = "/api/v1/namespaces/default/configmaps";
+    for (
+      const [q, watch] of [
+        ["watch=1", true],
+        ["watch=yes", true],
+        ["watch=", true],
+        ["watch=FALSE", false],
+        ["watch=0", false],
+        ["", false],
+      ] as const
+    ) {
+      const res = await t.fetch(`${path}?${q}`);
+      const isWatch = res.headers.get("content-type") === "application/json" &&
+        res.headers.get("cache-control") === "no-cache, private";
+      assert.equal(isWatch, watch, q);
+      await res.body?.cancel();
+    }
+  } finally {
+    await t.stop();
+  }
+});

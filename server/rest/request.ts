@@ -143,9 +143,10 @@ export function parseQuery(search: string): Query {
   }
   return {
     get: (name) => p.get(name) ?? undefined,
+    // As upstream converts query booleans: only absent, "0" and "false" (any case) are false.
     bool: (name) => {
       const v = p.get(name);
-      return v === "true" || v === "1" || v === "True";
+      return v !== null && v !== "0" && v.toLowerCase() !== "false";
     },
     int: (name) => {
       const v = p.get(name);
