@@ -7,6 +7,7 @@ import { invalid } from "../../api/status.ts";
 import type { HookTable } from "../registry/builtin.ts";
 import type { KubeObject } from "../registry/types.ts";
 import type { ServiceIpAllocator } from "./service_ip.ts";
+import { validateWorkload, WORKLOAD_RULES } from "./workloads.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -65,11 +66,16 @@ const STRATEGIES: Record<string, [string, Obj]> = {
 
 const templated = (path: string[], kind?: string) => {
   const strategy = kind ? STRATEGIES[kind] : undefined;
+  const rule = kind ? WORKLOAD_RULES[kind] : undefined;
   const apply = (o: KubeObject) => {
     defaultPodSpec(at(o, path));
     if (strategy) defaultStrategy(o, strategy[0], strategy[1]);
   };
-  return { prepareCreate: apply, prepareUpdate: apply };
+  return {
+    prepareCreate: apply,
+    prepareUpdate: apply,
+    ...(rule ? { validate: (o: KubeObject) => validateWorkload(o, rule) } : {}),
+  };
 };
 
 function b64(s: string): string {
@@ -135,9 +141,9 @@ export function builtinHooks(ips: ServiceIpAllocator): HookTable {
       },
     },
     "/PodTemplate": templated(["template", "spec"]),
-    "/ReplicationController": templated(["spec", "template", "spec"]),
+    "/ReplicationController": templated(["spec", "template", "spec"], "/ReplicationController"),
     "apps/Deployment": templated(["spec", "template", "spec"], "apps/Deployment"),
-    "apps/ReplicaSet": templated(["spec", "template", "spec"]),
+    "apps/ReplicaSet": templated(["spec", "template", "spec"], "apps/ReplicaSet"),
     "apps/StatefulSet": templated(["spec", "template", "spec"], "apps/StatefulSet"),
     "apps/DaemonSet": templated(["spec", "template", "spec"], "apps/DaemonSet"),
     "batch/CronJob": templated(["spec", "jobTemplate", "spec", "template", "spec"]),

@@ -400,3 +400,27 @@ Deno.test("fields named like Object.prototype members are unknown fields, not sc
     await t.stop();
   }
 });
+
+Deno.test("workload rules beyond the schema: 422 on create, update and the scale subresource", async () => {
+  const t = await startTestApi();
+  try {
+    const path = "/apis/apps/v1/namespaces/default/deployments";
+    const bad = await t.post(path, {
+      ...deployment("web"),
+      spec: { ...(deployment("web").spec as Json), replicas: -1 },
+    });
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.body.reason, "Invalid");
+    assert.equal(((bad.body.details as Json).causes as Json[])[0]!.field, "spec.replicas");
+    const mismatch = structuredClone(deployment("web2"));
+    ((mismatch.spec as Json).selector as Json).matchLabels = { app: "other" };
+    assert.equal((await t.post(path, mismatch)).status, 422);
+    assert.equal((await t.post(path, deployment("web"))).status, 201);
+    assert.equal((await t.patch(`${path}/web`, { spec: { replicas: -2 } })).status, 422);
+    const scale = await t.patch(`${path}/web/scale`, { spec: { replicas: -3 } });
+    assert.equal(scale.status, 422, scale.text);
+    assert.equal((await t.patch(`${path}/web/scale`, { spec: { replicas: 3 } })).status, 200);
+  } finally {
+    await t.stop();
+  }
+});
