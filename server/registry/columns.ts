@@ -412,7 +412,7 @@ export const builtinColumns: Record<string, TableColumn[]> = {
       "Reference",
       (o) => `${at(o, "spec.scaleTargetRef.kind")}/${at(o, "spec.scaleTargetRef.name")}`,
     ),
-    col("Targets", (o) => (arr(at(o, "spec.metrics")).length ? "<unknown>" : "<none>")),
+    col("Targets", hpaTargets),
     col("MinPods", (o) => String(at(o, "spec.minReplicas") ?? 1)),
     col("MaxPods", int("spec.maxReplicas"), { type: "integer" }),
     col("Replicas", int("status.currentReplicas"), { type: "integer" }),
@@ -498,3 +498,45 @@ export const builtinColumns: Record<string, TableColumn[]> = {
 };
 
 export const defaultColumns: TableColumn[] = [createdAt];
+
+/**
+ * An HPA's TARGETS cell as upstream prints it: per metric `current/target` (`cpu: 12%/80%`,
+ * `<unknown>` before the controller has measured), the first two then `+ N more...`.
+ */
+function hpaTargets(o: unknown): string {
+  const specs = arr(at(o, "spec.metrics"));
+  if (specs.length === 0) return "<none>";
+  const statuses = arr(at(o, "status.currentMetrics"));
+  const q = (v: unknown) => (v === undefined || v === null ? "<unknown>" : String(v));
+  const parts = specs.map((spec, i) => {
+    const status = statuses[i];
+    const field = ({
+      Resource: "resource",
+      ContainerResource: "containerResource",
+      Pods: "pods",
+      Object: "object",
+      External: "external",
+    } as Record<string, string>)[String(spec.type)];
+    if (!field) return "<unknown type>";
+    const target = (at(spec, `${field}.target`) ?? {}) as Obj;
+    const current = (at(status, `${field}.current`) ?? undefined) as Obj | undefined;
+    if (field === "resource" || field === "containerResource") {
+      const name = String(at(spec, `${field}.name`) ?? "");
+      if (target.averageValue !== undefined) {
+        return `${name}: ${q(current?.averageValue)}/${target.averageValue}`;
+      }
+      const now = current?.averageUtilization;
+      const want = target.averageUtilization;
+      return `${name}: ${now === undefined ? "<unknown>" : `${now}%`}/${
+        want === undefined ? "<auto>" : `${want}%`
+      }`;
+    }
+    if (field === "pods") return `${q(current?.averageValue)}/${q(target.averageValue)}`;
+    if (target.averageValue !== undefined) {
+      return `${q(current?.averageValue)}/${target.averageValue} (avg)`;
+    }
+    return `${q(current?.value)}/${q(target.value)}`;
+  });
+  if (parts.length <= 2) return parts.join(", ");
+  return `${parts.slice(0, 2).join(", ")} + ${parts.length - 2} more...`;
+}

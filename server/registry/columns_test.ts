@@ -116,3 +116,41 @@ Deno.test("service columns show type, addresses and ports", () => {
   assert.equal(ext["External-IP"], "db.example.com");
   assert.equal(ext["Port(s)"], "<none>");
 });
+
+Deno.test("HPA targets read as upstream prints them, measured or not", () => {
+  const targets = (spec: unknown, status: unknown = {}) =>
+    cells("autoscaling/HorizontalPodAutoscaler", { metadata: {}, spec, status }).Targets;
+  const cpu = {
+    type: "Resource",
+    resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } },
+  };
+  assert.equal(targets({ metrics: [] }), "<none>");
+  assert.equal(targets({ metrics: [cpu] }), "cpu: <unknown>/80%");
+  assert.equal(
+    targets({ metrics: [cpu] }, {
+      currentMetrics: [{
+        type: "Resource",
+        resource: { name: "cpu", current: { averageUtilization: 12 } },
+      }],
+    }),
+    "cpu: 12%/80%",
+  );
+  const mem = {
+    type: "Resource",
+    resource: { name: "memory", target: { type: "AverageValue", averageValue: "500Mi" } },
+  };
+  const pods = {
+    type: "Pods",
+    pods: { metric: { name: "qps" }, target: { type: "AverageValue", averageValue: "10" } },
+  };
+  const ext = {
+    type: "External",
+    external: { metric: { name: "q" }, target: { type: "Value", value: "3" } },
+  };
+  assert.equal(targets({ metrics: [mem, pods] }), "memory: <unknown>/500Mi, <unknown>/10");
+  assert.equal(
+    targets({ metrics: [cpu, mem, pods, ext] }),
+    "cpu: <unknown>/80%, memory: <unknown>/500Mi + 2 more...",
+  );
+  assert.equal(targets({ metrics: [{ type: "Bogus" }] }), "<unknown type>");
+});
