@@ -481,6 +481,11 @@ export const builtinColumns: Record<string, TableColumn[]> = {
   ],
   "rbac.authorization.k8s.io/RoleBinding": bindingColumns,
   "rbac.authorization.k8s.io/ClusterRoleBinding": bindingColumns,
+  "/ResourceQuota": [
+    ageColumn,
+    col("Request", (o) => quotaUsage(o, false)),
+    col("Limit", (o) => quotaUsage(o, true)),
+  ],
   "scheduling.k8s.io/PriorityClass": [
     col("Value", int("value"), { type: "integer" }),
     col("Global-Default", (o) => String(at(o, "globalDefault") === true)),
@@ -539,4 +544,17 @@ function hpaTargets(o: unknown): string {
   });
   if (parts.length <= 2) return parts.join(", ");
   return `${parts.slice(0, 2).join(", ")} + ${parts.length - 2} more...`;
+}
+
+/**
+ * A ResourceQuota's REQUEST or LIMIT cell: `name: used/hard` for each resource in `status.hard`
+ * (the quota controller fills it), sorted by name; `limits.*` resources go to LIMIT.
+ */
+function quotaUsage(o: unknown, limits: boolean): string {
+  const hard = (at(o, "status.hard") ?? {}) as Obj;
+  const used = (at(o, "status.used") ?? {}) as Obj;
+  return Object.keys(hard).sort()
+    .filter((r) => (r.split(".").length > 1 && r.split(".")[0] === "limits") === limits)
+    .map((r) => `${r}: ${used[r] ?? "0"}/${hard[r]}`)
+    .join(", ");
 }

@@ -154,3 +154,20 @@ Deno.test("HPA targets read as upstream prints them, measured or not", () => {
   );
   assert.equal(targets({ metrics: [{ type: "Bogus" }] }), "<unknown type>");
 });
+
+Deno.test("resource quota columns show used/hard per resource, limits apart", () => {
+  const row = cells("/ResourceQuota", {
+    metadata: {},
+    spec: { hard: { pods: "10" } },
+    status: {
+      hard: { pods: "10", "requests.cpu": "2", "limits.memory": "1Gi", "limits.cpu": "4" },
+      used: { pods: "3", "requests.cpu": "500m", "limits.cpu": "1" },
+    },
+  });
+  assert.equal(row.Request, "pods: 3/10, requests.cpu: 500m/2");
+  assert.equal(row.Limit, "limits.cpu: 1/4, limits.memory: 0/1Gi");
+  assert.equal(
+    cells("/ResourceQuota", { metadata: {}, spec: { hard: { pods: "1" } } }).Request,
+    "",
+  );
+});
