@@ -335,3 +335,100 @@ Deno.test("an invalid CRD is refused with 422", async () => {
     await t.stop();
   }
 });
+
+Deno.test("a CRD whose schema is not structural is refused with upstream's causes", async () => {
+  const t = await startTestApi();
+  try {
+    const crd = widgetCrd();
+    const version = ((crd.spec as Json).versions as Json[])[0]!;
+    const path = "spec.versions[0].schema.openAPIV3Schema";
+    const cases: [Json, string, string][] = [
+      [
+        { type: "object", properties: { spec: {} } },
+        `${path}.properties[spec].type`,
+        "must not be empty for specified object fields",
+      ],
+      [
+        { type: "object", properties: { list: { type: "array", items: {} } } },
+        `${path}.properties[list].items.type`,
+        "must not be empty for specified array items",
+      ],
+      [
+        {
+          type: "object",
+          properties: { a: { type: "string" } },
+          additionalProperties: { type: "string" },
+        },
+        `${path}.additionalProperties`,
+        "additionalProperties and properties are mutual exclusive",
+      ],
+      [
+        {
+          type: "object",
+          properties: { p: { type: "string", "x-kubernetes-int-or-string": true } },
+        },
+        `${path}.properties[p].type`,
+        "must be empty if x-kubernetes-int-or-string is true",
+      ],
+      [
+        {
+          type: "object",
+          properties: { s: { type: "array", uniqueItems: true, items: { type: "string" } } },
+        },
+        `${path}.properties[s].uniqueItems`,
+        "uniqueItems cannot be set",
+      ],
+      [{ type: "object", $ref: "#/definitions/x" }, `${path}.$ref`, "$ref is not supported"],
+    ];
+    for (const [schema, field, message] of cases) {
+      const r = await t.post(CRDS, {
+        ...crd,
+        spec: {
+          ...(crd.spec as Json),
+          versions: [{ ...version, schema: { openAPIV3Schema: schema } }],
+        },
+      });
+      assert.equal(r.status, 422, r.text);
+      const causes = (r.body.details as Json).causes as Json[];
+      assert.ok(
+        causes.some((c) => c.field === field && String(c.message).includes(message)),
+        `${field}: ${r.text}`,
+      );
+    }
+    // Untyped is fine where unknown fields are kept or the value is int-or-string.
+    const open = {
+      type: "object",
+      properties: {
+        free: { "x-kubernetes-preserve-unknown-fields": true },
+        port: { "x-kubernetes-int-or-string": true },
+      },
+    };
+    const ok = await t.post(CRDS, {
+      ...crd,
+      spec: {
+        ...(crd.spec as Json),
+        versions: [{ ...version, schema: { openAPIV3Schema: open } }],
+      },
+    });
+    assert.equal(ok.status, 201, ok.text);
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("a CRD deleted right after it was created is deleted: the delete retries past the controller's write", async () => {
+  const t = await startTestApi();
+  try {
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await t.post(CRDS, widgetCrd())).status, 201);
+      const del = await t.delete(`${CRDS}/widgets.example.com`);
+      assert.equal(del.status, 202, del.text);
+      await eventually(
+        async () => (await t.get(`${CRDS}/widgets.example.com`)).status === 404,
+        "CRD gone",
+      );
+    }
+  } finally {
+    await t.stop();
+  }
+});

@@ -3,7 +3,7 @@
  * graceful deletion. An object with finalizers (or a pod bound to a node, which its kubelet must
  * stop) gets a deletionTimestamp and stays until they are gone.
  */
-import { badRequest, conflict } from "../../api/status.ts";
+import { ApiError, badRequest, conflict } from "../../api/status.ts";
 import { apiVersionOf, type KubeObject } from "../registry/types.ts";
 import type { Entry } from "../storage/cache.ts";
 import { asObject, decodeBytes, mediaType, readBytes } from "./body.ts";
@@ -126,11 +126,29 @@ export async function deleteEntry(
   return { obj, gone: true };
 }
 
+/** Attempts at a delete whose object a controller changed meanwhile, before answering 409. */
+const MAX_ATTEMPTS = 6;
+
+/**
+ * Whether a delete lost a race with another writer (not a precondition the client set): the
+ * object is then read again and the delete retried, as upstream's storage does.
+ */
+function lostRace(e: unknown, opts: DeleteOptions): boolean {
+  return e instanceof ApiError && e.code === 409 && e.reason === "Conflict" &&
+    !e.message.startsWith("Precondition failed") && !opts.preconditions?.resourceVersion;
+}
+
 export async function handleDelete(svc: RestServices, call: Call): Promise<Response> {
   const opts = await readDeleteOptions(call);
-  const entry = await getObject(svc, call);
-  const { obj, gone } = await deleteEntry(svc, call, entry, opts);
-  return respondJson(viewObject(call.t, obj), gone ? 200 : 202, call.warnings);
+  for (let attempt = 1;; attempt++) {
+    const entry = await getObject(svc, call);
+    try {
+      const { obj, gone } = await deleteEntry(svc, call, entry, opts);
+      return respondJson(viewObject(call.t, obj), gone ? 200 : 202, call.warnings);
+    } catch (e) {
+      if (attempt >= MAX_ATTEMPTS || !lostRace(e, opts)) throw e;
+    }
+  }
 }
 
 export async function handleDeleteCollection(svc: RestServices, call: Call): Promise<Response> {
