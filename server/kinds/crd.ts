@@ -13,6 +13,8 @@ import {
   type TableColumn,
 } from "../registry/types.ts";
 import { evalJsonPath } from "./jsonpath.ts";
+import { structuralCauses } from "./crd_structural.ts";
+import { invalid } from "../../api/schema/field_errors.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -97,14 +99,14 @@ export function validateCrd(crd: KubeObject): StatusCause[] {
         field: `spec.versions[${i}].schema.openAPIV3Schema`,
         message: "Required value: schemas are required",
       });
-    } else if (v.schema.openAPIV3Schema.type !== "object") {
-      causes.push({
-        type: "FieldValueInvalid",
-        field: `spec.versions[${i}].schema.openAPIV3Schema.type`,
-        message: `Invalid value: "${
-          String(v.schema.openAPIV3Schema.type)
-        }": must be object at the root`,
-      });
+    } else {
+      const schema = v.schema.openAPIV3Schema;
+      const path = `spec.versions[${i}].schema.openAPIV3Schema`;
+      const rootType: unknown = schema.type;
+      if (typeof rootType === "string" && rootType !== "" && rootType !== "object") {
+        causes.push(invalid(`${path}.type`, rootType, "must be object at the root"));
+      }
+      causes.push(...structuralCauses(schema, path));
     }
   });
   return causes;
