@@ -428,6 +428,13 @@ Deno.test("a CRD deleted right after it was created is deleted: the delete retri
         "CRD gone",
       );
     }
+    // The same through deletecollection, which skipped an object that lost the race.
+    assert.equal((await t.post(CRDS, widgetCrd())).status, 201);
+    assert.equal((await t.delete(CRDS)).status, 200);
+    await eventually(
+      async () => (await t.get(`${CRDS}/widgets.example.com`)).status === 404,
+      "CRD gone after deletecollection",
+    );
   } finally {
     await t.stop();
   }

@@ -156,13 +156,20 @@ export async function handleDeleteCollection(svc: RestServices, call: Call): Pro
   const filter = parseFilter(call);
   const page = await listPage(svc, call, filter);
   const items: KubeObject[] = [];
-  for (const e of page.objs) {
-    try {
-      items.push((await deleteEntry(svc, call, e, opts)).obj);
-    } catch (err) {
-      // An object changed or vanished meanwhile: upstream skips it too.
-      if ((err as { code?: number }).code !== 404 && (err as { code?: number }).code !== 409) {
-        throw err;
+  for (const first of page.objs) {
+    let e: Entry | undefined = first;
+    for (let attempt = 1; e; attempt++) {
+      try {
+        items.push((await deleteEntry(svc, call, e, opts)).obj);
+        break;
+      } catch (err) {
+        // Changed meanwhile: try again on what is stored now (gone: nothing left to delete).
+        if (attempt < MAX_ATTEMPTS && lostRace(err, opts)) e = await svc.store.get(e.key);
+        else if (
+          (err as { code?: number }).code === 404 || (err as { code?: number }).code === 409
+        ) {
+          break; // vanished, or a precondition fails: upstream skips it too
+        } else throw err;
       }
     }
   }
