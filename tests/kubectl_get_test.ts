@@ -337,6 +337,11 @@ Deno.test("kubectl get: selectors, output formats, chunking, watch and discovery
       assert.match(version.gitVersion, /^v1\.35\.\d+/);
       assert.match(version.platform, /^linux\//);
       assert.equal(await s.k("get", "--raw", "/readyz"), "ok");
+      assert.match(
+        await s.k("get", "--raw", "/readyz?verbose"),
+        /^\[\+\]etcd ok$[\s\S]*^readyz check passed$/m,
+      );
+      assert.equal(await s.k("get", "--raw", "/livez/ping"), "ok");
       const metrics = await s.k("get", "--raw", "/metrics");
       assert.match(metrics, /^# TYPE \w+ (counter|gauge|histogram)$/m);
       assert.match(metrics, /^apiserver_request_total\{[^}]*\} \d+$/m);

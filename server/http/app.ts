@@ -15,6 +15,7 @@ import { splitRequestUrl } from "../rest/request.ts";
 import type { OpenApiCache } from "./openapi.ts";
 import type { Metrics } from "./metrics.ts";
 import { lazily } from "./lazy.ts";
+import { healthResponse } from "./health.ts";
 
 export interface VersionInfo {
   major: string;
@@ -65,26 +66,6 @@ function isResourcePath(path: string): boolean {
   return false;
 }
 
-const PLAIN_TEXT = { "content-type": "text/plain; charset=utf-8" };
-
-/**
- * `GET /healthz`, `/livez`, `/readyz` (and HEAD): "ok", or 500 with the failed check as upstream
- * words it. Undefined for anything else. Probes come every few seconds from kubelets and load
- * balancers, so they take no router.
- */
-function health(req: Request, path: string, ready: () => boolean): Response | undefined {
-  if (path !== "/healthz" && path !== "/livez" && path !== "/readyz") return undefined;
-  if (req.method !== "GET" && req.method !== "HEAD") return undefined;
-  const name = path.slice(1);
-  const ok = name === "livez" || ready();
-  const body = req.method === "HEAD"
-    ? null
-    : ok
-    ? "ok"
-    : `[-]${name} failed: not ready\n${name} check failed`;
-  return new Response(body, { status: ok ? 200 : 500, headers: PLAIN_TEXT });
-}
-
 /**
  * The server's fetch handler: health probes, authentication, the resource dispatcher for
  * resource paths and Hono for the other fixed ones, every error as a `Status`, metrics and the
@@ -107,7 +88,7 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
     const url = splitRequestUrl(req.url);
     let res: Response;
     try {
-      const probe = health(req, url.path, opts.ready);
+      const probe = healthResponse(req.method, url.path, url.search, opts.ready);
       if (probe) res = probe;
       else if (isPublic(url.path)) res = await fixed(req);
       else {
