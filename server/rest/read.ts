@@ -9,7 +9,13 @@ import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/ty
 import { Entry } from "../storage/cache.ts";
 import { jsonOfWritten, objectKey, storeError, typePrefix } from "../storage/objects.ts";
 import { type Call, refOf, type RestServices } from "./context.ts";
-import { includeObjectOf, toTable, wantsTable } from "./table.ts";
+import {
+  includeObjectOf,
+  partialMetadata,
+  toTable,
+  wantsPartialMetadata,
+  wantsTable,
+} from "./table.ts";
 import { warningHeader } from "./warning.ts";
 
 /** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
@@ -119,6 +125,7 @@ export async function handleGet(svc: RestServices, call: Call): Promise<Response
       }),
     );
   }
+  if (wantsPartialMetadata(call.req)) return respondJson(partialMetadata(entry.obj));
   return respondJson(viewJson(call.t, entry));
 }
 
@@ -269,6 +276,18 @@ export async function handleList(svc: RestServices, call: Call): Promise<Respons
     const include = includeObjectOf(call.query.get("includeObject"));
     const objs = page.objs.map((e) => viewObject(t, e.obj));
     return respondJson(toTable(t, objs, { include, now: svc.now(), listMeta }), 200, call.warnings);
+  }
+  if (wantsPartialMetadata(call.req)) {
+    return respondJson(
+      {
+        kind: "PartialObjectMetadataList",
+        apiVersion: "meta.k8s.io/v1",
+        metadata: listMeta,
+        items: page.objs.map((e) => partialMetadata(e.obj)),
+      },
+      200,
+      call.warnings,
+    );
   }
   const head = JSON.stringify({
     kind: t.listKind,

@@ -387,3 +387,45 @@ Deno.test("query booleans read as upstream reads them: only absent, 0 and false 
     await t.stop();
   }
 });
+
+Deno.test("metadata-only clients get PartialObjectMetadata for get, list and watch", async () => {
+  const t = await startTestApi();
+  try {
+    const path = "/api/v1/namespaces/default/configmaps";
+    await t.post(path, { metadata: { name: "m1", labels: { a: "b" } }, data: { big: "x" } });
+    // What client-go's metadata client sends.
+    const accept = (as: string) =>
+      `application/vnd.kubernetes.protobuf;as=${as};g=meta.k8s.io;v=v1,` +
+      `application/json;as=${as};g=meta.k8s.io;v=v1,application/json`;
+    const list = await t.get(path, { accept: accept("PartialObjectMetadataList") });
+    assert.equal(list.status, 200);
+    assert.equal(list.body.kind, "PartialObjectMetadataList");
+    assert.equal(list.body.apiVersion, "meta.k8s.io/v1");
+    const item = (list.body.items as Json[]).find((i) => metaOf(i).name === "m1")!;
+    assert.deepEqual(Object.keys(item), ["kind", "apiVersion", "metadata"]);
+    assert.equal(item.kind, "PartialObjectMetadata");
+    assert.deepEqual(metaOf(item).labels, { a: "b" });
+    const one = await t.get(`${path}/m1`, { accept: accept("PartialObjectMetadata") });
+    assert.equal(one.body.kind, "PartialObjectMetadata");
+    assert.equal(one.body.data, undefined);
+    const w = await t.watch(
+      `${path}?watch=true&resourceVersion=${metaOf(list.body).resourceVersion}`,
+      {
+        accept: accept("PartialObjectMetadata"),
+      },
+    );
+    try {
+      await t.post(path, { metadata: { name: "m2" }, data: { big: "y" } });
+      const ev = await w.next();
+      assert.equal(ev.type, "ADDED");
+      assert.equal((ev.object as Json).kind, "PartialObjectMetadata");
+      assert.equal((ev.object as Json).data, undefined);
+    } finally {
+      await w.close();
+    }
+    // A plain client still gets whole objects.
+    assert.equal((await t.get(path)).body.kind, "ConfigMapList");
+  } finally {
+    await t.stop();
+  }
+});

@@ -8,6 +8,31 @@ import type { KubeObject, ResourceType, TableColumn } from "../registry/types.ts
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
+/**
+ * Whether the client asks for objects as metadata only (`as=PartialObjectMetadata` or
+ * `…List`, group meta.k8s.io: client-go's metadata client, controller-runtime's metadata-only
+ * watches) and not for a Table.
+ */
+export function wantsPartialMetadata(req: Request): boolean {
+  const accept = req.headers.get("accept") ?? "";
+  if (!accept.includes("as=PartialObjectMetadata")) return false;
+  return !wantsTable(req) && accept.split(",").some((part) => {
+    const params = part.split(";").map((p) => p.trim());
+    return params.includes("g=meta.k8s.io") &&
+      (params.includes("as=PartialObjectMetadata") ||
+        params.includes("as=PartialObjectMetadataList"));
+  });
+}
+
+/** An object as PartialObjectMetadata: its metadata, nothing else. */
+export function partialMetadata(obj: KubeObject): Record<string, unknown> {
+  return {
+    kind: "PartialObjectMetadata",
+    apiVersion: "meta.k8s.io/v1",
+    metadata: obj.metadata ?? {},
+  };
+}
+
 export function wantsTable(req: Request): boolean {
   const accept = req.headers.get("accept") ?? "";
   return accept.split(",").some((part) => {

@@ -9,7 +9,13 @@ import { type CacheEvent, Entry } from "../storage/cache.ts";
 import { typePrefix } from "../storage/objects.ts";
 import type { Call, RestServices } from "./context.ts";
 import { type Filter, parseFilter, selects, viewJson, viewObject } from "./read.ts";
-import { includeObjectOf, toTable, wantsTable } from "./table.ts";
+import {
+  includeObjectOf,
+  partialMetadata,
+  toTable,
+  wantsPartialMetadata,
+  wantsTable,
+} from "./table.ts";
 
 const BOOKMARK_EVERY_MS = 30_000;
 const DEFAULT_TIMEOUT_S = 1800;
@@ -43,6 +49,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
   const markEnd = sendInitial === "true";
   const timeoutS = Math.min(query.int("timeoutSeconds") ?? DEFAULT_TIMEOUT_S, 24 * 3600);
   const table = wantsTable(call.req);
+  const metadataOnly = wantsPartialMetadata(call.req);
   const include = includeObjectOf(query.get("includeObject"));
   const now = () => svc.now();
   const enc = new TextEncoder();
@@ -52,7 +59,9 @@ export function handleWatch(svc: RestServices, call: Call): Response {
     enc.encode(`{"type":"${type}","object":${objJson}}\n`);
   /** An event's bytes, encoded once and shared by every plain watcher of the same version. */
   const entryFrame = (type: EventType, e: Entry): Uint8Array => {
-    if (table || e.apiVersion !== apiVersionOf(t)) return frame(type, eventJson(e));
+    if (table || metadataOnly || e.apiVersion !== apiVersionOf(t)) {
+      return frame(type, eventJson(e));
+    }
     let frames = FRAMES.get(e);
     if (!frames) FRAMES.set(e, frames = {});
     return frames[type] ??= frame(type, e.json);
@@ -60,6 +69,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
   const eventJson = (e: Entry | KubeObject): string => {
     const obj = e instanceof Entry ? e.obj : e;
     if (table) return JSON.stringify(toTable(t, [viewObject(t, obj)], { include, now: now() }));
+    if (metadataOnly) return JSON.stringify(partialMetadata(obj));
     return e instanceof Entry ? viewJson(t, e) : JSON.stringify(viewObject(t, obj));
   };
 
@@ -92,7 +102,14 @@ export function handleWatch(svc: RestServices, call: Call): Response {
     const metadata: Record<string, unknown> = { resourceVersion: String(rev) };
     if (end) metadata.annotations = { "k8s.io/initial-events-end": "true" };
     send(
-      frame("BOOKMARK", JSON.stringify({ kind: t.kind, apiVersion: apiVersionOf(t), metadata })),
+      frame(
+        "BOOKMARK",
+        JSON.stringify(
+          metadataOnly
+            ? { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata }
+            : { kind: t.kind, apiVersion: apiVersionOf(t), metadata },
+        ),
+      ),
     );
   };
   let lastRev = 0;
