@@ -3,13 +3,14 @@
  * graceful deletion. An object with finalizers (or a pod bound to a node, which its kubelet must
  * stop) gets a deletionTimestamp and stays until they are gone.
  */
-import { ApiError, badRequest, conflict } from "../../api/status.ts";
+import { badRequest, conflict } from "../../api/status.ts";
 import { apiVersionOf, type KubeObject } from "../registry/types.ts";
 import type { Entry } from "../storage/cache.ts";
 import { asObject, decodeBytes, mediaType, readBytes } from "./body.ts";
 import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
 import { clone, pendingFinalizers, timestamp } from "./meta.ts";
 import { getObject, listPage, parseFilter, respondJson, viewObject } from "./read.ts";
+import { retryLostRaces } from "./retry.ts";
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -126,29 +127,13 @@ export async function deleteEntry(
   return { obj, gone: true };
 }
 
-/** Attempts at a delete whose object a controller changed meanwhile, before answering 409. */
-const MAX_ATTEMPTS = 6;
-
-/**
- * Whether a delete lost a race with another writer (not a precondition the client set): the
- * object is then read again and the delete retried, as upstream's storage does.
- */
-function lostRace(e: unknown, opts: DeleteOptions): boolean {
-  return e instanceof ApiError && e.code === 409 && e.reason === "Conflict" &&
-    !e.message.startsWith("Precondition failed") && !opts.preconditions?.resourceVersion;
-}
-
 export async function handleDelete(svc: RestServices, call: Call): Promise<Response> {
   const opts = await readDeleteOptions(call);
-  for (let attempt = 1;; attempt++) {
-    const entry = await getObject(svc, call);
-    try {
-      const { obj, gone } = await deleteEntry(svc, call, entry, opts);
-      return respondJson(viewObject(call.t, obj), gone ? 200 : 202, call.warnings);
-    } catch (e) {
-      if (attempt >= MAX_ATTEMPTS || !lostRace(e, opts)) throw e;
-    }
-  }
+  const { obj, gone } = await retryLostRaces(
+    Boolean(opts.preconditions?.resourceVersion),
+    async () => await deleteEntry(svc, call, await getObject(svc, call), opts),
+  );
+  return respondJson(viewObject(call.t, obj), gone ? 200 : 202, call.warnings);
 }
 
 export async function handleDeleteCollection(svc: RestServices, call: Call): Promise<Response> {
@@ -156,20 +141,23 @@ export async function handleDeleteCollection(svc: RestServices, call: Call): Pro
   const filter = parseFilter(call);
   const page = await listPage(svc, call, filter);
   const items: KubeObject[] = [];
-  for (const first of page.objs) {
-    let e: Entry | undefined = first;
-    for (let attempt = 1; e; attempt++) {
-      try {
-        items.push((await deleteEntry(svc, call, e, opts)).obj);
-        break;
-      } catch (err) {
-        // Changed meanwhile: try again on what is stored now (gone: nothing left to delete).
-        if (attempt < MAX_ATTEMPTS && lostRace(err, opts)) e = await svc.store.get(e.key);
-        else if (
-          (err as { code?: number }).code === 404 || (err as { code?: number }).code === 409
-        ) {
-          break; // vanished, or a precondition fails: upstream skips it too
-        } else throw err;
+  for (const listed of page.objs) {
+    let first = true;
+    try {
+      const deleted = await retryLostRaces(
+        Boolean(opts.preconditions?.resourceVersion),
+        async () => {
+          // Listed first; read again after a lost race (gone meanwhile: nothing left to delete).
+          const e = first ? listed : await svc.store.get(listed.key);
+          first = false;
+          return e ? (await deleteEntry(svc, call, e, opts)).obj : undefined;
+        },
+      );
+      if (deleted) items.push(deleted);
+    } catch (err) {
+      // Vanished, or a precondition fails: upstream skips it too.
+      if ((err as { code?: number }).code !== 404 && (err as { code?: number }).code !== 409) {
+        throw err;
       }
     }
   }

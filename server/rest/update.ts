@@ -3,7 +3,7 @@
  * to the current object, then the shared update path checks and writes it. Patches without a
  * resourceVersion precondition are retried on a concurrent write, as upstream does.
  */
-import { ApiError, badRequest, notFound, unsupportedMediaType } from "../../api/status.ts";
+import { badRequest, notFound, unsupportedMediaType } from "../../api/status.ts";
 import { applyMergePatch } from "../../api/patch/merge_patch.ts";
 import { applyStrategicMergePatch } from "../../api/patch/strategic.ts";
 import { applyPatch } from "../../api/apply/mod.ts";
@@ -16,8 +16,7 @@ import { clone, managerName } from "./meta.ts";
 import { respondJson, viewObject } from "./read.ts";
 import { createObject, updateObject, type WriteOptions } from "./write.ts";
 import { applyScale, scaleOf } from "./scale.ts";
-
-const MAX_RETRIES = 5;
+import { retryLostRaces } from "./retry.ts";
 
 function writeOptions(
   call: Call,
@@ -92,71 +91,65 @@ export async function handlePatch(svc: RestServices, call: Call): Promise<Respon
       ...(call.path.subresource ? { subresource: call.path.subresource } : {}),
     });
   };
-  for (let attempt = 0;; attempt++) {
+  const explicitRv = (asMaybeObject(value)?.metadata as Record<string, unknown> | undefined)
+    ?.resourceVersion;
+  return await retryLostRaces(Boolean(explicitRv), async () => {
     const current = await svc.store.get(key);
-    try {
-      if (!current) {
-        if (!isApply || call.path.subresource) throw notFound(refOf(call));
-        const { object, managedFields } = apply(undefined);
-        const created = await createObject(svc, call, object, { ...opts, managedFields });
-        return respond(call, created, 201);
-      }
-      const base = call.path.subresource === "scale"
-        ? scaleOf(t, current.obj)
-        : viewObject(t, clone(current.obj));
-      let patched: KubeObject;
-      let managedFields: unknown[] | undefined;
-      switch (format) {
-        case "json-patch":
-          // Loaded on first use: fast-json-patch costs memory an idle server need not pay.
-          patched = (await import("../../api/patch/json_patch.ts")).applyJsonPatch(
-            base,
-            value,
-          ) as KubeObject;
-          break;
-        case "merge-patch":
-          patched = applyMergePatch(base, value) as KubeObject;
-          break;
-        case "strategic-merge-patch": {
-          const schema = call.path.subresource === "scale"
-            ? t.resolver.resolve("io.k8s.api.autoscaling.v1.Scale")
-            : t.schema();
-          patched = applyStrategicMergePatch(base, value, schema ?? {}, t.resolver) as KubeObject;
-          break;
-        }
-        default: {
-          const res = apply(base);
-          patched = res.object as KubeObject;
-          managedFields = res.managedFields;
-        }
-      }
-      if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
-        throw badRequest("the patch did not produce an object");
-      }
-      const rv = (patched.metadata as Record<string, unknown> | undefined)?.resourceVersion;
-      const precondition = typeof rv === "string" && rv !== current.obj.metadata?.resourceVersion
-        ? rv
-        : undefined;
-      let next = patched;
-      if (call.path.subresource === "scale") {
-        next = applyScale(t, viewObject(t, current.obj), patched);
-      }
-      const obj = await updateObject(svc, call, {
-        current,
-        next,
-        subresource: call.path.subresource,
-        opts: managedFields ? { ...opts, managedFields } : opts,
-        ...(precondition ? { precondition } : {}),
-      });
-      return respond(call, obj);
-    } catch (e) {
-      const retriable = e instanceof ApiError && e.code === 409 && e.reason === "Conflict" &&
-        !(e.details?.causes?.length) && attempt < MAX_RETRIES;
-      const explicitRv = (asMaybeObject(value)?.metadata as Record<string, unknown> | undefined)
-        ?.resourceVersion;
-      if (!retriable || explicitRv) throw e;
+    if (!current) {
+      if (!isApply || call.path.subresource) throw notFound(refOf(call));
+      const { object, managedFields } = apply(undefined);
+      const created = await createObject(svc, call, object, { ...opts, managedFields });
+      return respond(call, created, 201);
     }
-  }
+    const base = call.path.subresource === "scale"
+      ? scaleOf(t, current.obj)
+      : viewObject(t, clone(current.obj));
+    let patched: KubeObject;
+    let managedFields: unknown[] | undefined;
+    switch (format) {
+      case "json-patch":
+        // Loaded on first use: fast-json-patch costs memory an idle server need not pay.
+        patched = (await import("../../api/patch/json_patch.ts")).applyJsonPatch(
+          base,
+          value,
+        ) as KubeObject;
+        break;
+      case "merge-patch":
+        patched = applyMergePatch(base, value) as KubeObject;
+        break;
+      case "strategic-merge-patch": {
+        const schema = call.path.subresource === "scale"
+          ? t.resolver.resolve("io.k8s.api.autoscaling.v1.Scale")
+          : t.schema();
+        patched = applyStrategicMergePatch(base, value, schema ?? {}, t.resolver) as KubeObject;
+        break;
+      }
+      default: {
+        const res = apply(base);
+        patched = res.object as KubeObject;
+        managedFields = res.managedFields;
+      }
+    }
+    if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
+      throw badRequest("the patch did not produce an object");
+    }
+    const rv = (patched.metadata as Record<string, unknown> | undefined)?.resourceVersion;
+    const precondition = typeof rv === "string" && rv !== current.obj.metadata?.resourceVersion
+      ? rv
+      : undefined;
+    let next = patched;
+    if (call.path.subresource === "scale") {
+      next = applyScale(t, viewObject(t, current.obj), patched);
+    }
+    const obj = await updateObject(svc, call, {
+      current,
+      next,
+      subresource: call.path.subresource,
+      opts: managedFields ? { ...opts, managedFields } : opts,
+      ...(precondition ? { precondition } : {}),
+    });
+    return respond(call, obj);
+  });
 }
 
 function asMaybeObject(v: unknown): Record<string, unknown> | undefined {

@@ -14,7 +14,7 @@ import {
 import { updateManagedFields } from "../../api/apply/mod.ts";
 import { jsonEqual } from "../../api/patch/json.ts";
 import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/types.ts";
-import { objectKey } from "../storage/objects.ts";
+import { objectKey, objectModified } from "../storage/objects.ts";
 import type { Entry } from "../storage/cache.ts";
 import { admit, type FieldValidation } from "./admission.ts";
 import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
@@ -202,10 +202,7 @@ export async function updateObject(
     );
   }
   if (input.precondition && input.precondition !== String(oldMeta.resourceVersion)) {
-    throw conflict(
-      refOf(call, String(oldMeta.name)),
-      "the object has been modified; please apply your changes to the latest version and try again",
-    );
+    throw objectModified(refOf(call, String(oldMeta.name)));
   }
   if (input.subresource === "status") {
     // Only status changes through /status (plus metadata the status strategy keeps: none).

@@ -72,17 +72,27 @@ export interface ObjectRef {
   name: string;
 }
 
+/** Why a conditional write failed: the object changed since it was read. */
+const MODIFIED =
+  "the object has been modified; please apply your changes to the latest version and try again";
+
+/** A conflict because the object changed between read and write (not a failed precondition). */
+export function objectModified(ref: ObjectRef): ApiError {
+  return conflict(ref, MODIFIED);
+}
+
+/** Whether `e` is {@link objectModified}'s conflict. */
+export function isObjectModified(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 409 && e.reason === "Conflict" &&
+    e.message.endsWith(`: ${MODIFIED}`);
+}
+
 /** Translates a datastore error into the matching ApiError. */
 export function storeError(e: unknown, ref: ObjectRef): ApiError {
   if (e instanceof ApiError) return e;
   if (e instanceof KeyExistsError) return alreadyExists(ref);
   if (e instanceof KeyNotFoundError) return notFound(ref);
-  if (e instanceof ConflictError) {
-    return conflict(
-      ref,
-      "the object has been modified; please apply your changes to the latest version and try again",
-    );
-  }
+  if (e instanceof ConflictError) return objectModified(ref);
   if (e instanceof CompactedError) {
     return expired(
       `The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.`,
