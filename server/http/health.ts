@@ -21,6 +21,10 @@ export function healthResponse(
   search: string,
   ready: () => boolean,
 ): Response | undefined {
+  // Asked for every request: anything else leaves before any work.
+  if (!path.startsWith("/healthz") && !path.startsWith("/livez") && !path.startsWith("/readyz")) {
+    return undefined;
+  }
   if (method !== "GET" && method !== "HEAD") return undefined;
   const [, endpoint, check, ...rest] = path.split("/");
   const checks = ENDPOINTS[endpoint ?? ""];
