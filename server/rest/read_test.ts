@@ -423,6 +423,23 @@ Deno.test("metadata-only clients get PartialObjectMetadata for get, list and wat
     } finally {
       await w.close();
     }
+    // WatchList: the initial events and the bookmark that ends them are metadata only too.
+    const wl = await t.watch(
+      `${path}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`,
+      { accept: accept("PartialObjectMetadata") },
+    );
+    try {
+      for (let ev = await wl.next();; ev = await wl.next()) {
+        assert.equal((ev.object as Json).kind, "PartialObjectMetadata", ev.type);
+        if (ev.type === "BOOKMARK") {
+          const annotations = metaOf(ev.object as Json).annotations as Json | undefined;
+          assert.equal(annotations?.["k8s.io/initial-events-end"], "true");
+          break;
+        }
+      }
+    } finally {
+      await wl.close();
+    }
     // A plain client still gets whole objects.
     assert.equal((await t.get(path)).body.kind, "ConfigMapList");
   } finally {

@@ -1,6 +1,8 @@
 /**
- * Server-side printing: `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` turns a list, a
- * get or each watch event into a `meta.k8s.io/v1` Table with the registry's columns.
+ * The `as=` views a client may ask for in Accept. Server-side printing:
+ * `application/json;as=Table;v=v1;g=meta.k8s.io` turns a list, a get or each watch event into a
+ * `meta.k8s.io/v1` Table with the registry's columns; `as=PartialObjectMetadata(List)` into
+ * objects of metadata only.
  */
 import { badRequest } from "../../api/status.ts";
 import { nameColumn } from "../registry/columns.ts";

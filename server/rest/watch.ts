@@ -106,7 +106,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
         "BOOKMARK",
         JSON.stringify(
           metadataOnly
-            ? { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata }
+            ? partialMetadata({ metadata })
             : { kind: t.kind, apiVersion: apiVersionOf(t), metadata },
         ),
       ),

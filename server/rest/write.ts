@@ -5,7 +5,6 @@
 import {
   ApiError,
   badRequest,
-  conflict,
   forbidden,
   invalid,
   methodNotAllowed,
