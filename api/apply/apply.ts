@@ -23,10 +23,10 @@ import {
   type ManagedFieldsEntry,
   type ManagerRecord,
   recordId,
-  rfc3339,
   withManagedFields,
   withoutManagedFields,
 } from "./managed_fields.ts";
+import { rfc3339Seconds } from "../time.ts";
 import { mergeApplied } from "./merge.ts";
 import { removeItems } from "./remove_items.ts";
 import { fieldSetOf } from "./to_field_set.ts";
@@ -82,7 +82,7 @@ export function applyPatch(o: ApplyOptions): ApplyResult {
   const ignored = o.resetPaths ? ignoredFields(o.resetPaths) : defaultIgnoredFields(o.subresource);
   const live = o.live ? withoutManagedFields(o.live) : {};
   const setOf = (obj: unknown) => stripIgnored(fieldSetOf(obj, o.schema, o.resolver), ignored);
-  const now = rfc3339(o.now);
+  const now = rfc3339Seconds(o.now);
 
   const records = decodeManagedFields(
     o.live?.metadata && (o.live.metadata as JsonObject).managedFields,

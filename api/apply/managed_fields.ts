@@ -4,7 +4,6 @@
  */
 import { isObject, type JsonObject } from "../patch/json.ts";
 import { badRequest } from "../status.ts";
-import { rfc3339Seconds } from "../time.ts";
 import { FieldSet, FieldsV1Error } from "./field_set.ts";
 
 export type Operation = "Apply" | "Update";
@@ -37,9 +36,6 @@ export const identity = (manager: string, operation: Operation, subresource = ""
 
 export const recordId = (r: ManagerRecord): string =>
   identity(r.manager, r.operation, r.subresource);
-
-/** Time as managedFields spell it: `2024-05-01T10:00:00Z`. */
-export const rfc3339 = rfc3339Seconds;
 
 /**
  * Decodes `metadata.managedFields`. With `strict` (entries a client sent) a malformed entry is

@@ -16,9 +16,9 @@ import {
   type ManagedFieldsEntry,
   type ManagerRecord,
   recordId,
-  rfc3339,
   withoutManagedFields,
 } from "./managed_fields.ts";
+import { rfc3339Seconds } from "../time.ts";
 
 export interface UpdateOptions extends WriteContext {
   /** The stored object; undefined on create. */
@@ -51,14 +51,14 @@ export function updateManagedFields(o: UpdateOptions): ManagedFieldsEntry[] {
     const self = records.find((r) => recordId(r) === selfId);
     if (self) {
       self.set = self.set.union(changed);
-      self.time = rfc3339(o.now);
+      self.time = rfc3339Seconds(o.now);
       self.apiVersion = o.apiVersion;
     } else {
       records.push({
         manager: o.manager,
         operation: "Update",
         apiVersion: o.apiVersion,
-        time: rfc3339(o.now),
+        time: rfc3339Seconds(o.now),
         subresource: o.subresource ?? "",
         set: changed,
       });
@@ -75,7 +75,7 @@ function createdEntries(o: UpdateOptions, ignored: FieldSet): ManagedFieldsEntry
       manager: o.manager,
       operation: "Update",
       apiVersion: o.apiVersion,
-      time: rfc3339(o.now),
+      time: rfc3339Seconds(o.now),
       fieldsType: "FieldsV1",
       fieldsV1,
     };

@@ -10,7 +10,7 @@ import type { Entry, WatchCache } from "../storage/cache.ts";
 import { typePrefix } from "../storage/objects.ts";
 import type { InternalClient } from "../rest/internal.ts";
 import { crdResourceTypes, type CrdSpec, validateCrd } from "../kinds/crd.ts";
-import { timestamp } from "../rest/meta.ts";
+import { rfc3339Seconds } from "../../api/time.ts";
 
 export const CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
 
@@ -102,7 +102,7 @@ export class CrdController {
       CLEANUP_FINALIZER,
     );
     if (established && hasFinalizer) return;
-    const ts = timestamp(this.now());
+    const ts = rfc3339Seconds(this.now());
     if (!hasFinalizer) {
       await this.client.update(this.#type, "", name, (o) => {
         o.metadata!.finalizers = [

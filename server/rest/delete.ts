@@ -8,7 +8,8 @@ import { apiVersionOf, type KubeObject } from "../registry/types.ts";
 import type { Entry } from "../storage/cache.ts";
 import { asObject, decodeBytes, mediaType, readBytes } from "./body.ts";
 import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
-import { clone, pendingFinalizers, timestamp } from "./meta.ts";
+import { clone, pendingFinalizers } from "./meta.ts";
+import { rfc3339Seconds } from "../../api/time.ts";
 import { getObject, listPage, parseFilter, respondJson, viewObject } from "./read.ts";
 import { retryLostRaces } from "./retry.ts";
 
@@ -110,7 +111,7 @@ export async function deleteEntry(
     if (meta.deletionTimestamp) return { obj: entry.obj, gone: false };
     const next = clone(entry.obj);
     const nm = next.metadata!;
-    nm.deletionTimestamp = timestamp(new Date(now.getTime() + (boundPod ? grace * 1000 : 0)));
+    nm.deletionTimestamp = rfc3339Seconds(new Date(now.getTime() + (boundPod ? grace * 1000 : 0)));
     nm.deletionGracePeriodSeconds = boundPod ? grace : 0;
     if (nm.generation !== undefined) nm.generation = Number(nm.generation) + 1;
     if (isNamespace) {

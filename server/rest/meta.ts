@@ -4,7 +4,6 @@
  */
 import { badRequest } from "../../api/status.ts";
 import { jsonEqual } from "../../api/patch/json.ts";
-import { rfc3339Seconds } from "../../api/time.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
 
 export type Meta = Record<string, unknown>;
@@ -16,9 +15,6 @@ export function metaOf(obj: KubeObject): Meta {
   }
   return obj.metadata;
 }
-
-/** RFC 3339 with whole seconds, as metav1.Time serializes. */
-export const timestamp = rfc3339Seconds;
 
 const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 

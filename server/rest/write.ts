@@ -11,6 +11,7 @@ import {
   notFound,
 } from "../../api/status.ts";
 import { updateManagedFields } from "../../api/apply/mod.ts";
+import { rfc3339Seconds } from "../../api/time.ts";
 import { jsonEqual } from "../../api/patch/json.ts";
 import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/types.ts";
 import { objectKey, objectModified } from "../storage/objects.ts";
@@ -23,7 +24,6 @@ import {
   metaOf,
   pendingFinalizers,
   specChanged,
-  timestamp,
   tracksGeneration,
 } from "./meta.ts";
 
@@ -113,7 +113,7 @@ export async function createObject(
   for (const f of SYSTEM_FIELDS) delete meta[f];
   const now = svc.now();
   meta.uid = crypto.randomUUID();
-  meta.creationTimestamp = timestamp(now);
+  meta.creationTimestamp = rfc3339Seconds(now);
   if (tracksGeneration(t)) meta.generation = 1;
   if (t.hasStatus && t.kind !== "Node") delete obj.status;
   const dryRun = isDryRun(call);
