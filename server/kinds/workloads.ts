@@ -3,7 +3,7 @@
  * controller's selector is present, not empty, valid, and selects its own pod template (else the
  * controller would own pods it never matches). Messages as upstream's apps validation words them.
  */
-import { fromLabelSelectorObject, matchesLabels } from "../../api/labels.ts";
+import { fromLabelSelectorObject, matchesLabels, type Requirement } from "../../api/labels.ts";
 import { invalid, required } from "../../api/schema/field_errors.ts";
 import { ApiError, type StatusCause } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
@@ -41,8 +41,9 @@ export function validateWorkload(o: KubeObject, rule: WorkloadRule): StatusCause
   const labels = obj(obj(obj(spec.template)?.metadata)?.labels) as
     | Record<string, string>
     | undefined;
+  const selector = obj(spec.selector);
+  let reqs: Requirement[];
   if (rule.selectorOf) {
-    const selector = obj(spec.selector);
     if (!selector) {
       causes.push(required("spec.selector"));
       return causes;
@@ -55,7 +56,6 @@ export function validateWorkload(o: KubeObject, rule: WorkloadRule): StatusCause
       );
       return causes;
     }
-    let reqs;
     try {
       reqs = fromLabelSelectorObject(selector);
     } catch (e) {
@@ -63,33 +63,19 @@ export function validateWorkload(o: KubeObject, rule: WorkloadRule): StatusCause
       causes.push(invalid("spec.selector", selector, e.message));
       return causes;
     }
-    if (!matchesLabels(reqs, labels ?? {})) {
-      causes.push(
-        invalid(
-          "spec.template.metadata.labels",
-          labels ?? {},
-          "`selector` does not match template `labels`",
-        ),
-      );
-    }
   } else {
-    const selector = obj(spec.selector) as Record<string, string> | undefined;
-    if (selector && Object.keys(selector).length > 0 && labels) {
-      const reqs = Object.entries(selector).map(([key, value]) => ({
-        key,
-        op: "=" as const,
-        value: String(value),
-      }));
-      if (!matchesLabels(reqs, labels)) {
-        causes.push(
-          invalid(
-            "spec.template.metadata.labels",
-            labels,
-            "`selector` does not match template `labels`",
-          ),
-        );
-      }
-    }
+    // A plain map, which may be left out: the controller then takes its template's labels.
+    if (!selector || Object.keys(selector).length === 0) return causes;
+    reqs = fromLabelSelectorObject({ matchLabels: selector });
+  }
+  if (!matchesLabels(reqs, labels ?? {})) {
+    causes.push(
+      invalid(
+        "spec.template.metadata.labels",
+        labels ?? {},
+        "`selector` does not match template `labels`",
+      ),
+    );
   }
   return causes;
 }

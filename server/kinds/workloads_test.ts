@@ -45,5 +45,6 @@ Deno.test("workloads: a ReplicationController's selector may be left out, else m
   assert.deepEqual(fields({ replicas: 1, template: template({ app: "a" }) }, rc), []);
   assert.deepEqual(fields({ selector: { app: "a" }, template: template({ app: "a" }) }, rc), []);
   assert.equal(fields({ selector: { app: "b" }, template: template({ app: "a" }) }, rc).length, 1);
+  assert.equal(fields({ selector: { app: "a" }, template: template() }, rc).length, 1);
   assert.equal(fields({ replicas: -2, template: template({ app: "a" }) }, rc).length, 1);
 });
