@@ -17,7 +17,12 @@ import { validateCrd } from "./kinds/crd.ts";
 import { builtinHooks } from "./kinds/hooks.ts";
 import { installReviews } from "./kinds/reviews.ts";
 import { ServiceIpAllocator } from "./kinds/service_ip.ts";
-import { builtinResourceTypes } from "./registry/builtin.ts";
+import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts";
+import { SUBRESOURCES } from "./registry/subresources.ts";
+import { installTokenRequest } from "./kinds/token_request.ts";
+import { type ServiceAccountLookup, ServiceAccountTokens } from "./auth/service_account.ts";
+import { AuthenticatorChain } from "./auth/token.ts";
+import { objectKey } from "./storage/objects.ts";
 import { Registry } from "./registry/registry.ts";
 import type { RestServices } from "./rest/context.ts";
 import { InternalClient } from "./rest/internal.ts";
@@ -40,6 +45,11 @@ export interface ApiServerOptions {
   port: number;
   /** The cluster CA, published in every namespace as the `kube-root-ca.crt` ConfigMap. */
   caPem?: string;
+  /**
+   * The service-account signing key (PKCS#8 PEM, ECDSA P-256). With it the server answers
+   * TokenRequests and accepts the tokens it signed; without it `serviceaccounts/token` is 404.
+   */
+  serviceAccountKeyPem?: string;
   now?: () => Date;
 }
 
@@ -66,6 +76,27 @@ export function versionInfo(): VersionInfo {
   };
 }
 
+/** The `iss` of service-account tokens, and the audience the API server accepts (as k3s's). */
+export function serviceAccountIssuer(clusterDomain: string): string {
+  return `https://kubernetes.default.svc.${clusterDomain}`;
+}
+
+/** Reads the objects service-account tokens name from the watch cache. */
+function cacheLookup(registry: Registry, cache: WatchCache): ServiceAccountLookup {
+  const resources = {
+    ServiceAccount: "serviceaccounts",
+    Pod: "pods",
+    Secret: "secrets",
+    Node: "nodes",
+  };
+  return {
+    get(kind, namespace, name) {
+      const t = registry.lookup("", "v1", resources[kind]);
+      return t ? cache.get(objectKey(t, namespace, name))?.obj : undefined;
+    },
+  };
+}
+
 export function createApiServer(opts: ApiServerOptions): ApiServer {
   const log = opts.logger;
   const now = opts.now ?? (() => new Date());
@@ -79,8 +110,24 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const hooks = builtinHooks(ips);
   hooks["apiextensions.k8s.io/CustomResourceDefinition"] = { validate: (o) => validateCrd(o) };
   const types = builtinResourceTypes(builtinResolver, hooks);
-  installReviews(types, opts.authenticator, opts.authorizer);
   const registry = new Registry(types);
+  const tokens = opts.serviceAccountKeyPem
+    ? new ServiceAccountTokens({
+      keyPem: opts.serviceAccountKeyPem,
+      issuer: serviceAccountIssuer(opts.clusterDomain),
+      audiences: [serviceAccountIssuer(opts.clusterDomain)],
+      lookup: cacheLookup(registry, cache),
+      now,
+    })
+    : undefined;
+  const authenticator = tokens
+    ? new AuthenticatorChain([opts.authenticator, tokens])
+    : opts.authenticator;
+  installReviews(types, authenticator, opts.authorizer);
+  if (tokens) {
+    const tokenRequest = subresourceKindType(builtinResolver, SUBRESOURCES.token!.kind!);
+    installTokenRequest(types, tokenRequest, tokens, cacheLookup(registry, cache));
+  }
   const shutdown = new AbortController();
   const metrics = new Metrics();
   const services: RestServices = {
@@ -100,7 +147,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   );
   const handler = createHandler({
     services,
-    authenticator: opts.authenticator,
+    authenticator,
+    ...(tokens ? { serviceAccountIssuer: tokens } : {}),
     openapi,
     version: versionInfo(),
     serverAddress: opts.serverAddress,

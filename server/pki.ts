@@ -24,6 +24,8 @@ export interface TlsMaterial {
   keyPem: string;
   /** SHA-256 of the CA certificate (DER), hex: the `K10<hash>` of join tokens. */
   caHash: string;
+  /** The key service-account tokens are signed with (PKCS#8 PEM, ECDSA P-256). */
+  serviceKeyPem: string;
 }
 
 export const FILES = {
@@ -32,11 +34,13 @@ export const FILES = {
   cert: "serving-kube-apiserver.crt",
   key: "serving-kube-apiserver.key",
   meta: "meta.json",
+  /** Signs service-account tokens; created once and kept, as the CA is (k3s's name). */
+  serviceKey: "service.key",
 };
 
 async function readAll(dir: string) {
-  const [caCertPem, caKeyPem, certPem, keyPem, metaText] = await Promise.all(
-    [FILES.caCert, FILES.caKey, FILES.cert, FILES.key, FILES.meta].map((f) =>
+  const [caCertPem, caKeyPem, certPem, keyPem, metaText, serviceKeyPem] = await Promise.all(
+    [FILES.caCert, FILES.caKey, FILES.cert, FILES.key, FILES.meta, FILES.serviceKey].map((f) =>
       readFileIfExists(join(dir, f))
     ),
   );
@@ -46,7 +50,7 @@ async function readAll(dir: string) {
   } catch {
     meta = undefined;
   }
-  return { caCertPem, caKeyPem, certPem, keyPem, meta };
+  return { caCertPem, caKeyPem, certPem, keyPem, meta, serviceKeyPem };
 }
 
 function current(
@@ -54,11 +58,11 @@ function current(
   sans: string[],
   now: Date,
 ): TlsMaterial | undefined {
-  const { caCertPem, caKeyPem, certPem, keyPem, meta } = f;
-  if (!caCertPem || !caKeyPem || !certPem || !keyPem || !meta) return undefined;
+  const { caCertPem, caKeyPem, certPem, keyPem, meta, serviceKeyPem } = f;
+  if (!caCertPem || !caKeyPem || !certPem || !keyPem || !meta || !serviceKeyPem) return undefined;
   if (sans.some((s) => !meta.sans.includes(s))) return undefined;
   if (Date.parse(meta.notAfter) - now.getTime() < RENEW_BEFORE) return undefined;
-  return { caCertPem, certPem, keyPem, caHash: meta.caHash };
+  return { caCertPem, certPem, keyPem, caHash: meta.caHash, serviceKeyPem };
 }
 
 /** The command line that re-runs kno itself (compiled binary, or main.ts under deno). */

@@ -147,10 +147,18 @@ export async function issueTls(
     await writeFileDurable(crtPath, certPem, 0o644);
     log.info("issued serving certificate", { sans: wanted.join(",") });
   }
+  const serviceKeyPath = join(dir, FILES.serviceKey);
+  let serviceKeyPem = await readFileIfExists(serviceKeyPath);
+  if (!serviceKeyPem) {
+    // Never replaced once written: every token signed with it would stop working.
+    serviceKeyPem = await keyPem((await newKeys()).privateKey);
+    await writeFileDurable(serviceKeyPath, serviceKeyPem, 0o600);
+    log.info("created service-account signing key", { file: serviceKeyPath });
+  }
   const hash = await crypto.subtle.digest("SHA-256", ca.rawData);
   const caHash = [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("");
   const serving = new x509.X509Certificate(certPem!);
   const meta: TlsMeta = { sans: sansOf(serving), notAfter: serving.notAfter.toISOString(), caHash };
   await writeFileDurable(join(dir, FILES.meta), JSON.stringify(meta) + "\n", 0o644);
-  return { caCertPem: caPem, certPem: certPem!, keyPem: servingKeyPem!, caHash };
+  return { caCertPem: caPem, certPem: certPem!, keyPem: servingKeyPem!, caHash, serviceKeyPem };
 }

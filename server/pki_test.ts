@@ -45,6 +45,20 @@ Deno.test("the CA is created once and reused; the serving certificate is signed 
     assert.equal(second.certPem, first.certPem, "same SANs: the serving certificate is kept");
     assert.equal(second.caHash, first.caHash);
 
+    // The service-account signing key: made once, private, and kept when certificates change.
+    const serviceKey = await read(dir, FILES.serviceKey);
+    assert.equal(first.serviceKeyPem, serviceKey);
+    assert.match(serviceKey, /^-----BEGIN PRIVATE KEY-----\n/);
+    assert.equal((await Deno.stat(join(dir, FILES.serviceKey))).mode! & 0o777, 0o600);
+    const third = await issueTls(dir, [...SANS, "new.example.com"], silentLogger);
+    assert.notEqual(third.certPem, first.certPem, "a new SAN: a new serving certificate");
+    assert.equal(third.serviceKeyPem, serviceKey, "the signing key is kept");
+    // A data dir from before the key existed gets one, and keeps its CA.
+    await Deno.remove(join(dir, FILES.serviceKey));
+    const fourth = await issueTls(dir, SANS, silentLogger);
+    assert.notEqual(fourth.serviceKeyPem, serviceKey);
+    assert.equal(await read(dir, FILES.caCert), caPem);
+
     const digest = await crypto.subtle.digest("SHA-256", ca.rawData);
     const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
     assert.equal(first.caHash, hex);

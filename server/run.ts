@@ -6,7 +6,8 @@ import { join } from "node:path";
 import type { Logger } from "../api/log.ts";
 import { openDatastore } from "../datastore/mod.ts";
 import { createApiServer } from "./api_server.ts";
-import { ADMIN_USER, MastersAuthorizer, StaticTokenAuthenticator } from "./auth/token.ts";
+import { ADMIN_USER, StaticTokenAuthenticator } from "./auth/token.ts";
+import { DefaultPolicyAuthorizer } from "./auth/default_policy.ts";
 import type { ConfigValues } from "./config.ts";
 import { readFileIfExists, writeFileDurable } from "./files.ts";
 import { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.ts";
@@ -117,12 +118,13 @@ export async function runServer(
     store,
     logger,
     authenticator,
-    authorizer: new MastersAuthorizer(),
+    authorizer: new DefaultPolicyAuthorizer(),
     serverAddress: `${advertise}:${port}`,
     serviceCIDR: serviceCidr,
     clusterDomain,
     port,
     caPem: tls.caCertPem,
+    serviceAccountKeyPem: tls.serviceKeyPem,
   });
   await api.start(signal);
 

@@ -6,7 +6,8 @@
 import { silentLogger } from "../api/log.ts";
 import { type Datastore, openDatastore } from "../datastore/mod.ts";
 import { type ApiServer, createApiServer } from "./api_server.ts";
-import { ADMIN_USER, MastersAuthorizer, StaticTokenAuthenticator } from "./auth/token.ts";
+import { ADMIN_USER, StaticTokenAuthenticator } from "./auth/token.ts";
+import { DefaultPolicyAuthorizer } from "./auth/default_policy.ts";
 
 export const TEST_TOKEN = "t";
 export const BASE = "https://kno.test";
@@ -134,19 +135,33 @@ function watchStream(res: Response): WatchStream {
   };
 }
 
+/** A fresh service-account signing key (PKCS#8 PEM, ECDSA P-256), as `kno __pki` makes one. */
+export async function newServiceAccountKeyPem(): Promise<string> {
+  const pair = await crypto.subtle.generateKey(
+    { name: "ECDSA", namedCurve: "P-256" },
+    true,
+    ["sign", "verify"],
+  ) as CryptoKeyPair;
+  const der = new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey));
+  const b64 = btoa(String.fromCharCode(...der)).match(/.{1,64}/g)!.join("\n");
+  return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
+}
+
 export async function startTestApi(options: StartTestApiOptions = {}): Promise<TestApi> {
   const dir = await Deno.makeTempDir({ prefix: "kno-unit-" });
   const store = await openDatastore(`${dir}/state.db`);
+  const serviceAccountKeyPem = await newServiceAccountKeyPem();
   const make = () =>
     createApiServer({
       store,
       logger: silentLogger,
       authenticator: new StaticTokenAuthenticator([{ token: TEST_TOKEN, user: ADMIN_USER }]),
-      authorizer: new MastersAuthorizer(),
+      authorizer: new DefaultPolicyAuthorizer(),
       serverAddress: "127.0.0.1:6443",
       serviceCIDR: options.serviceCIDR ?? "10.43.0.0/16",
       clusterDomain: "cluster.local",
       port: 6443,
+      serviceAccountKeyPem,
       ...(options.now ? { now: options.now } : {}),
       ...(options.caPem ? { caPem: options.caPem } : {}),
     });

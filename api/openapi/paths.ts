@@ -12,6 +12,7 @@ export const PATCH = `${META}Patch`;
 export const WATCH_EVENT = `${META}WatchEvent`;
 export const API_RESOURCE_LIST = `${META}APIResourceList`;
 export const SCALE = "io.k8s.api.autoscaling.v1.Scale";
+export const TOKEN_REQUEST = "io.k8s.api.authentication.v1.TokenRequest";
 
 /** One kind served in a group-version. */
 export interface OpenApiKind {
@@ -113,9 +114,12 @@ interface Op {
   body?: Json;
   responses: Record<string, string>;
   stream?: boolean;
+  /** The kind of the bodies, when not the resource's own (subresources such as token). */
+  gvk?: GroupVersionKind;
 }
 
-function operation(op: Op, tag: string, gvk: GroupVersionKind): Json {
+function operation(op: Op, tag: string, resourceGvk: GroupVersionKind): Json {
+  const gvk = op.gvk ?? resourceGvk;
   const responses: Json = {};
   for (const [code, def] of Object.entries(op.responses)) {
     const description = code === "200" ? "OK" : code === "201" ? "Created" : "Accepted";
@@ -250,6 +254,16 @@ export function kindPaths(kind: OpenApiKind): Record<string, Json> {
   for (const sub of kind.subresources ?? []) {
     if (sub === "status") objectOps(`${item}/status`, "Status", def);
     if (sub === "scale") objectOps(`${item}/scale`, "Scale", SCALE);
+    if (sub === "token") {
+      add(`${item}/token`, itemParams, "post", {
+        action: "post",
+        id: id("create", "Token"),
+        params: WRITE_PARAMS,
+        body: anyBody(TOKEN_REQUEST),
+        responses: { "200": TOKEN_REQUEST, "201": TOKEN_REQUEST, "202": TOKEN_REQUEST },
+        gvk: { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" },
+      });
+    }
   }
 
   if (verbs.has("watch")) {

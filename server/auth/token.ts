@@ -2,7 +2,7 @@
  * Static bearer tokens (the admin token in the kubeconfig kno writes), compared in constant
  * time. Service-account and node JWTs come later as further Authenticators in the chain.
  */
-import type { Authenticator, Authorizer, Decision, UserInfo } from "./types.ts";
+import type { Authenticator, UserInfo } from "./types.ts";
 
 function bearer(req: Request): string | undefined {
   const h = req.headers.get("authorization");
@@ -61,14 +61,6 @@ export class AuthenticatorChain implements Authenticator {
       if (u) return u;
     }
     return undefined;
-  }
-}
-
-/** Until RBAC lands: members of system:masters may do anything; nobody else anything. */
-export class MastersAuthorizer implements Authorizer {
-  authorize(attrs: { user: UserInfo }): Promise<Decision> {
-    const allowed = attrs.user.groups.includes("system:masters");
-    return Promise.resolve(allowed ? { allowed } : { allowed, reason: "no RBAC policy matched" });
   }
 }
 

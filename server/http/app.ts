@@ -5,9 +5,9 @@
  * `Status` and records metrics. Resource requests skip Hono's routing and context: they are
  * nearly all the traffic.
  */
-import { ApiError, internalError, unauthorized } from "../../api/status.ts";
+import { ApiError, forbidden, internalError, unauthorized } from "../../api/status.ts";
 import type { Logger } from "../../api/log.ts";
-import type { Authenticator } from "../auth/types.ts";
+import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../auth/types.ts";
 import type { RestServices } from "../rest/context.ts";
 import { handleResourceRequest } from "../rest/dispatch.ts";
 import { respondJson } from "../rest/read.ts";
@@ -37,6 +37,11 @@ export interface AppOptions {
   serverAddress: string;
   logger: Logger;
   metrics: Metrics;
+  /** The service-account token issuer, for its OpenID discovery documents (absent: 404). */
+  serviceAccountIssuer?: {
+    issuer: string;
+    jwks(): Promise<{ keys: Record<string, unknown>[] }>;
+  };
   /** Whether the server is ready (store loaded, defaults created). */
   ready(): boolean;
 }
@@ -64,6 +69,31 @@ function isResourcePath(path: string): boolean {
   if (path.startsWith("/api/")) return slashes >= 3;
   if (path.startsWith("/apis/")) return slashes >= 4;
   return false;
+}
+
+/** Non-resource requests (discovery, OpenAPI, /metrics…) need the authorizer's yes too. */
+async function authorizePath(
+  authorizer: Authorizer,
+  user: UserInfo,
+  method: string,
+  path: string,
+): Promise<void> {
+  const verb = method === "HEAD" ? "get" : method.toLowerCase();
+  const attrs: RequestAttributes = {
+    user,
+    verb,
+    resourceRequest: false,
+    apiGroup: "",
+    apiVersion: "",
+    resource: "",
+    subresource: "",
+    namespace: "",
+    name: "",
+    path,
+  };
+  if (!(await authorizer.authorize(attrs)).allowed) {
+    throw forbidden(`forbidden: User "${user.username}" cannot ${verb} path "${path}"`);
+  }
 }
 
 /**
@@ -94,9 +124,11 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
       else {
         const user = await opts.authenticator.authenticate(req);
         if (!user) throw unauthorized();
-        res = isResourcePath(url.path)
-          ? await handleResourceRequest(svc, req, url, user)
-          : await fixed(req);
+        if (isResourcePath(url.path)) res = await handleResourceRequest(svc, req, url, user);
+        else {
+          await authorizePath(svc.authorizer, user, req.method, url.path);
+          res = await fixed(req);
+        }
       }
     } catch (err) {
       res = failed(err);

@@ -3,7 +3,8 @@
  * from the registry. kubectl resolves every kind through these.
  */
 import type { Registry } from "../registry/registry.ts";
-import type { ResourceType } from "../registry/types.ts";
+import { gvkOf, type ResourceType } from "../registry/types.ts";
+import { subresourceKind, subresourceVerbs } from "../registry/subresources.ts";
 
 export function apiVersions(serverAddress: string) {
   return {
@@ -49,9 +50,10 @@ function resourceEntries(t: ResourceType): Record<string, unknown>[] {
       singularName: "",
       namespaced: t.namespaced,
       kind: t.kind,
-      verbs: ["get", "patch", "update"],
+      verbs: [...subresourceVerbs(sub)].sort(),
     };
-    if (sub === "scale") Object.assign(e, { group: "autoscaling", version: "v1", kind: "Scale" });
+    const kind = subresourceKind(sub, gvkOf(t));
+    if (kind.kind !== t.kind || kind.group !== t.group) Object.assign(e, kind);
     out.push(e);
   }
   return out;
@@ -94,10 +96,8 @@ function discoveryResource(t: ResourceType): Record<string, unknown> {
   if (t.subresources.length) {
     r.subresources = t.subresources.map((sub) => ({
       subresource: sub,
-      responseKind: sub === "scale"
-        ? { group: "autoscaling", version: "v1", kind: "Scale" }
-        : { group: t.group, version: t.version, kind: t.kind },
-      verbs: ["get", "patch", "update"],
+      responseKind: subresourceKind(sub, gvkOf(t)),
+      verbs: [...subresourceVerbs(sub)].sort(),
     }));
   }
   return r;

@@ -55,6 +55,26 @@ export function createFixedRoutes(opts: AppOptions): Hono {
   });
 
   app.get("/version", () => respondJson(opts.version));
+  const issuer = opts.serviceAccountIssuer;
+  if (issuer) {
+    // Service-account token issuer discovery (OIDC), so other parties can verify kno's tokens.
+    const cached = { "cache-control": "public, max-age=3600" };
+    app.get("/.well-known/openid-configuration", () =>
+      new Response(
+        JSON.stringify({
+          issuer: issuer.issuer,
+          jwks_uri: `https://${opts.serverAddress}/openid/v1/jwks`,
+          response_types_supported: ["id_token"],
+          subject_types_supported: ["public"],
+          id_token_signing_alg_values_supported: ["ES256"],
+        }),
+        { headers: { "content-type": "application/json", ...cached } },
+      ));
+    app.get("/openid/v1/jwks", async () =>
+      new Response(JSON.stringify(await issuer.jwks()), {
+        headers: { "content-type": "application/jwk-set+json", ...cached },
+      }));
+  }
   app.get(
     "/metrics",
     () =>

@@ -77,7 +77,15 @@ const ROWS: Row[] = [
   { g: "", v: "v1", kind: "Endpoints", res: "endpoints", short: ["ep"], noSpec: true },
   { g: "", v: "v1", kind: "ConfigMap", res: "configmaps", short: ["cm"], noSpec: true },
   { g: "", v: "v1", kind: "Secret", res: "secrets", noSpec: true, fields: ["type"] },
-  { g: "", v: "v1", kind: "ServiceAccount", res: "serviceaccounts", short: ["sa"], noSpec: true },
+  {
+    g: "",
+    v: "v1",
+    kind: "ServiceAccount",
+    res: "serviceaccounts",
+    short: ["sa"],
+    noSpec: true,
+    sub: ["token"],
+  },
   {
     g: "",
     v: "v1",
@@ -411,35 +419,52 @@ export function builtinResourceTypes(
   resolver: SchemaResolver,
   hooks: HookTable = {},
 ): ResourceType[] {
-  return ROWS.map((r) => {
-    const key = `${r.g}/${r.kind}`;
-    const gvk = { group: r.g, version: r.v, kind: r.kind };
-    const fieldSelectors: ResourceType["fieldSelectors"] = {};
-    for (const f of r.fields ?? []) fieldSelectors[f] = fieldReader(f);
-    const t: ResourceType = {
-      group: r.g,
-      version: r.v,
-      kind: r.kind,
-      listKind: `${r.kind}List`,
-      resource: r.res,
-      singular: r.kind.toLowerCase(),
-      namespaced: !r.cluster,
-      shortNames: r.short ?? [],
-      categories: r.cat ?? [],
-      verbs: r.verbs ?? ALL_VERBS,
-      subresources: r.sub ?? [],
-      fieldSelectors,
-      columns: builtinColumns[key] ?? defaultColumns,
-      schema: () => resolver.forKind(gvk),
-      resolver,
-      hasSpec: !r.noSpec,
-      hasStatus: (r.sub ?? []).includes("status"),
-      storagePrefix: `${r.g || "core"}/${r.res}`,
-      storageVersion: r.v,
-    };
-    if (r.scale) t.scale = r.scale;
-    const h = hooks[key];
-    if (h) t.hooks = h;
-    return t;
-  });
+  return ROWS.map((r) => typeOfRow(r, resolver, hooks));
+}
+
+/**
+ * A kind that is only ever a subresource's body (TokenRequest), as a row the generic decoding
+ * and admission can take: served at no path of its own, stored by none.
+ */
+export function subresourceKindType(
+  resolver: SchemaResolver,
+  gvk: { group: string; version: string; kind: string },
+): ResourceType {
+  return typeOfRow(
+    { g: gvk.group, v: gvk.version, kind: gvk.kind, res: "", verbs: ["create"], noSpec: true },
+    resolver,
+    {},
+  );
+}
+
+function typeOfRow(r: Row, resolver: SchemaResolver, hooks: HookTable): ResourceType {
+  const key = `${r.g}/${r.kind}`;
+  const gvk = { group: r.g, version: r.v, kind: r.kind };
+  const fieldSelectors: ResourceType["fieldSelectors"] = {};
+  for (const f of r.fields ?? []) fieldSelectors[f] = fieldReader(f);
+  const t: ResourceType = {
+    group: r.g,
+    version: r.v,
+    kind: r.kind,
+    listKind: `${r.kind}List`,
+    resource: r.res,
+    singular: r.kind.toLowerCase(),
+    namespaced: !r.cluster,
+    shortNames: r.short ?? [],
+    categories: r.cat ?? [],
+    verbs: r.verbs ?? ALL_VERBS,
+    subresources: r.sub ?? [],
+    fieldSelectors,
+    columns: builtinColumns[key] ?? defaultColumns,
+    schema: () => resolver.forKind(gvk),
+    resolver,
+    hasSpec: !r.noSpec,
+    hasStatus: (r.sub ?? []).includes("status"),
+    storagePrefix: `${r.g || "core"}/${r.res}`,
+    storageVersion: r.v,
+  };
+  if (r.scale) t.scale = r.scale;
+  const h = hooks[key];
+  if (h) t.hooks = h;
+  return t;
 }

@@ -74,7 +74,8 @@ export interface ResourceType {
   shortNames: string[];
   categories: string[];
   verbs: Verb[];
-  /** Subresources served: "status", "scale", and later "log", "exec", "binding", "eviction"… */
+  /** Subresources served: "status", "scale", "token", and later "log", "exec", "eviction"… (what
+   * each one is: subresources.ts) */
   subresources: string[];
   /** For the scale subresource: where the replica count and selector live. */
   scale?: {
@@ -98,15 +99,26 @@ export interface ResourceType {
   /** Keys the storage key under `/registry/<storagePrefix>/…`, e.g. "apps/deployments". */
   storagePrefix: string;
   /** Served but stored by none (SelfSubjectAccessReview…): create answers from a hook. */
-  virtual?: (
-    obj: KubeObject,
-    ctx: HookContext & { user: UserInfo },
-  ) => KubeObject | Promise<KubeObject>;
+  virtual?: (obj: KubeObject, ctx: VirtualContext) => KubeObject | Promise<KubeObject>;
+  /**
+   * Subresources created through a hook (`serviceaccounts/token`): the body is decoded and
+   * admitted as the given kind's row, whose `virtual` answers; nothing is stored.
+   */
+  createSubresources?: Record<string, ResourceType>;
   /** The object is a CRD's custom resource. */
   custom?: boolean;
   /** The storage version (other served versions of the same group/resource convert with "none"). */
   storageVersion: string;
   hooks?: ResourceHooks;
+}
+
+export interface VirtualContext extends HookContext {
+  user: UserInfo;
+  /** The request's namespace and name (for a subresource: its parent's). */
+  namespace: string;
+  name: string;
+  /** Warnings for the `Warning` response header. */
+  warnings: string[];
 }
 
 export interface UserInfo {

@@ -47,6 +47,24 @@ export interface AdmitOptions {
  * applies defaults, validates types, required fields and metadata. Throws 400/422.
  */
 export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): void {
+  admitSchema(t, obj, opts);
+  const causes = validateObjectMeta(obj.metadata ?? {}, {
+    namespaced: t.namespaced,
+    nameRule: nameRuleOf(t),
+  });
+  const extra = t.hooks?.validate?.(obj, undefined) ?? [];
+  failIfAny(t, obj, [...causes, ...extra]);
+}
+
+/**
+ * The schema's part of admission alone: unknown fields, defaults, types and required fields.
+ * Bodies that are never stored (reviews, TokenRequest) get this and no metadata rules.
+ */
+export function admitSchema(
+  t: ResourceType,
+  obj: KubeObject,
+  opts: Pick<AdmitOptions, "fieldValidation" | "warnings">,
+): void {
   // Every body was measured when decoded, but patches merge into what is stored: without this,
   // repeated patches could grow an object deeper than any walk of it can go.
   if (objectNestsTooDeep(obj)) {
@@ -84,12 +102,6 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
     }
     failIfAny(t, obj, causes);
   }
-  const causes = validateObjectMeta(obj.metadata ?? {}, {
-    namespaced: t.namespaced,
-    nameRule: nameRuleOf(t),
-  });
-  const extra = t.hooks?.validate?.(obj, undefined) ?? [];
-  failIfAny(t, obj, [...causes, ...extra]);
 }
 
 function failIfAny(t: ResourceType, obj: KubeObject, causes: StatusCause[]) {

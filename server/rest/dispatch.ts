@@ -6,7 +6,7 @@ import { ApiError, forbidden, methodNotAllowed } from "../../api/status.ts";
 import type { UserInfo } from "../registry/types.ts";
 import type { RequestAttributes } from "../auth/types.ts";
 import { asObject, decodeBody } from "./body.ts";
-import type { Call, RestServices } from "./context.ts";
+import { type Call, isDryRun, type RestServices } from "./context.ts";
 import { handleDelete, handleDeleteCollection } from "./delete.ts";
 import { handleGet, handleList, readObject, respondJson, viewObject } from "./read.ts";
 import { parseQuery, parseResourcePath } from "./request.ts";
@@ -14,7 +14,8 @@ import { handlePatch, handleUpdate } from "./update.ts";
 import { handleWatch } from "./watch.ts";
 import { checkTypeMeta, createObject } from "./write.ts";
 import { managerName } from "./meta.ts";
-import { parseFieldValidation } from "./admission.ts";
+import { admitSchema, parseFieldValidation } from "./admission.ts";
+import { subresourceVerbs } from "../registry/subresources.ts";
 import { scaleOf } from "./scale.ts";
 
 const NOT_FOUND_MESSAGE = "the server could not find the requested resource";
@@ -69,13 +70,12 @@ export async function handleResourceRequest(
   const query = parseQuery(url.search);
   const watch = query.bool("watch");
   const verb = verbOf(req.method, Boolean(path.name), watch);
-  if (
-    !t.verbs.includes(verb as never) ||
-    (path.subresource && !["get", "update", "patch"].includes(verb))
-  ) {
+  const served = path.subresource ? subresourceVerbs(path.subresource) : t.verbs;
+  if (!served.includes(verb as never)) {
     throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   }
-  if (req.method === "POST" && path.name && !t.virtual) {
+  // Only subresources (and the review kinds, which ignore it) take a POST to a name.
+  if (req.method === "POST" && path.name && !path.subresource && !t.virtual) {
     throw methodNotAllowed("the server does not allow this method on the requested resource");
   }
   const attrs: RequestAttributes = {
@@ -110,12 +110,25 @@ export async function handleResourceRequest(
     case "watch":
       return handleWatch(svc, call);
     case "create": {
-      if (t.virtual) {
-        const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], t.resolver);
+      const answering = path.subresource ? t.createSubresources?.[path.subresource] : t;
+      if (path.subresource && !answering?.virtual) throw notFoundPlain();
+      if (answering?.virtual) {
+        const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], answering.resolver);
         const obj = asObject(value);
-        checkTypeMeta(t, obj);
-        const out = await t.virtual(obj, { now: svc.now(), dryRun: false, user });
-        return respondJson(out, 201);
+        checkTypeMeta(answering, obj);
+        admitSchema(answering, obj, {
+          fieldValidation: parseFieldValidation(query.get("fieldValidation")),
+          warnings: call.warnings,
+        });
+        const out = await answering.virtual(obj, {
+          now: svc.now(),
+          dryRun: isDryRun(call),
+          user,
+          namespace: path.namespace,
+          name: path.name,
+          warnings: call.warnings,
+        });
+        return respondJson(out, 201, call.warnings);
       }
       const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], t.resolver);
       const obj = await createObject(svc, call, asObject(value), {
