@@ -106,6 +106,7 @@ Deno.test("kubectl create namespace, deployment and job store protobuf bodies wi
     assert.equal(j.spec.parallelism, 1);
     assert.equal(j.spec.completionMode, "NonIndexed");
     assert.equal(j.spec.suspend, false);
+    assert.equal(j.spec.podReplacementPolicy, "TerminatingOrFailed");
     const jc = j.spec.template.spec.containers[0];
     assert.deepEqual(jc.command, ["echo", "hi"]);
     assert.equal(jc.image, "busybox");

@@ -98,8 +98,7 @@ export const defaultsOverlay: Record<string, Record<string, unknown>> = {
     updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
     revisionHistoryLimit: 10,
   },
-  // batch/v1
-  [`${BATCH}.JobSpec`]: { backoffLimit: 6, completionMode: "NonIndexed", suspend: false },
+  // batch/v1 (a JobSpec's own defaults are a Job's only, not a CronJob's jobTemplate's: code)
   [`${BATCH}.CronJobSpec`]: {
     concurrencyPolicy: "Allow",
     suspend: false,

@@ -94,14 +94,26 @@ function foldStringData(o: KubeObject) {
   delete o.stringData;
 }
 
+/**
+ * Upstream's defaults of a Job's spec, on create and update alike. They are the Job's own: a
+ * CronJob's jobTemplate keeps what its author wrote (upstream defaults the Job made from it).
+ */
+function jobSpecDefaults(spec: Obj) {
+  if (spec.completions == null && spec.parallelism == null) {
+    spec.completions = 1;
+    spec.parallelism = 1;
+  } else if (spec.parallelism == null) spec.parallelism = 1;
+  spec.backoffLimit ??= spec.backoffLimitPerIndex != null ? 2147483647 : 6;
+  spec.completionMode ??= "NonIndexed";
+  spec.suspend ??= false;
+  spec.podReplacementPolicy ??= spec.podFailurePolicy != null ? "Failed" : "TerminatingOrFailed";
+}
+
 function jobDefaults(o: KubeObject) {
   const meta = o.metadata!;
   const spec = obj(o.spec);
   if (!spec) return;
-  if (spec.completions === undefined && spec.parallelism === undefined) {
-    spec.completions = 1;
-    spec.parallelism = 1;
-  } else if (spec.parallelism === undefined) spec.parallelism = 1;
+  jobSpecDefaults(spec);
   if (spec.manualSelector !== true) {
     const uid = String(meta.uid);
     const name = String(meta.name);
@@ -150,6 +162,8 @@ export function builtinHooks(ips: ServiceIpAllocator): HookTable {
     "batch/Job": {
       prepareCreate: jobDefaults,
       prepareUpdate(o) {
+        const spec = obj(o.spec);
+        if (spec) jobSpecDefaults(spec);
         defaultPodSpec(at(o, ["spec", "template", "spec"]));
       },
     },

@@ -276,6 +276,66 @@ Deno.test("a Job gets its selector, template labels and completion defaults", as
     assert.equal(spec.completions, 1);
     assert.equal(spec.parallelism, 1);
     assert.equal(spec.backoffLimit, 6);
+    assert.equal(spec.completionMode, "NonIndexed");
+    assert.equal(spec.suspend, false);
+    assert.equal(spec.podReplacementPolicy, "TerminatingOrFailed");
+
+    // The choices that hang on other fields, as upstream's SetDefaults_Job makes them.
+    const indexed = await t.post("/apis/batch/v1/namespaces/default/jobs", {
+      metadata: { name: "indexed" },
+      spec: {
+        completionMode: "Indexed",
+        completions: 3,
+        backoffLimitPerIndex: 1,
+        podFailurePolicy: {
+          rules: [{ action: "FailJob", onExitCodes: { operator: "In", values: [42] } }],
+        },
+        template: {
+          spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36" }] },
+        },
+      },
+    });
+    assert.equal(indexed.status, 201, indexed.text);
+    const ispec = indexed.body.spec as Json;
+    assert.equal(ispec.parallelism, 1);
+    assert.equal(ispec.backoffLimit, 2147483647);
+    assert.equal(ispec.podReplacementPolicy, "Failed");
+
+    // An update that drops a defaulted field gets it back.
+    delete spec.backoffLimit;
+    const put = await t.put("/apis/batch/v1/namespaces/default/jobs/once", r.body);
+    assert.equal(put.status, 200, put.text);
+    assert.equal((put.body.spec as Json).backoffLimit, 6);
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("a CronJob's jobTemplate is not defaulted as a Job (upstream defaults the Jobs it makes)", async () => {
+  const t = await startTestApi();
+  try {
+    const r = await t.post("/apis/batch/v1/namespaces/default/cronjobs", {
+      metadata: { name: "nightly" },
+      spec: {
+        schedule: "0 3 * * *",
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36" }] },
+            },
+          },
+        },
+      },
+    });
+    assert.equal(r.status, 201, r.text);
+    const spec = r.body.spec as Json;
+    assert.equal(spec.concurrencyPolicy, "Allow");
+    assert.equal(spec.successfulJobsHistoryLimit, 3);
+    const jobSpec = (spec.jobTemplate as Json).spec as Json;
+    assert.deepEqual(Object.keys(jobSpec), ["template"]);
+    // Its pod template is defaulted, as every pod spec is.
+    const podSpec = (jobSpec.template as Json).spec as Json;
+    assert.equal(podSpec.dnsPolicy, "ClusterFirst");
   } finally {
     await t.stop();
   }
