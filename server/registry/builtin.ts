@@ -23,7 +23,8 @@ interface Row {
   cat?: string[];
   sub?: string[];
   scale?: ResourceType["scale"];
-  fields?: string[];
+  /** Field selectors read at their own path, or computed (a reader) when upstream derives them. */
+  fields?: (string | [string, (obj: KubeObject) => string | undefined])[];
   noSpec?: boolean;
   verbs?: Verb[];
 }
@@ -113,7 +114,11 @@ const ROWS: Row[] = [
       "involvedObject.fieldPath",
       "reason",
       "reportingComponent",
-      "source",
+      // Upstream: the source's component, else the reporting controller.
+      ["source", (o) => {
+        const component = at(o, "source.component");
+        return String(component || (at(o, "reportingComponent") ?? ""));
+      }],
       "type",
     ],
   },
@@ -441,7 +446,10 @@ function typeOfRow(r: Row, resolver: SchemaResolver, hooks: HookTable): Resource
   const key = `${r.g}/${r.kind}`;
   const gvk = { group: r.g, version: r.v, kind: r.kind };
   const fieldSelectors: ResourceType["fieldSelectors"] = {};
-  for (const f of r.fields ?? []) fieldSelectors[f] = fieldReader(f);
+  for (const f of r.fields ?? []) {
+    if (typeof f === "string") fieldSelectors[f] = fieldReader(f);
+    else fieldSelectors[f[0]] = f[1];
+  }
   const t: ResourceType = {
     group: r.g,
     version: r.v,

@@ -223,6 +223,47 @@ const bindingColumns: TableColumn[] = [
   col("ServiceAccounts", subjects("ServiceAccount"), wide),
 ];
 
+/**
+ * Upstream's event columns: NAME only with -o wide, and for events of the new API (no
+ * lastTimestamp, a series or an eventTime) the times and count taken from those.
+ */
+const eventColumns: TableColumn[] = (() => {
+  const first = (o: KubeObject, now: Date) =>
+    since(at(o, "firstTimestamp") ?? at(o, "eventTime"), now);
+  const last = (o: KubeObject, now: Date) =>
+    at(o, "series") != null
+      ? since(at(o, "series.lastObservedTime"), now)
+      : at(o, "lastTimestamp") != null
+      ? since(at(o, "lastTimestamp"), now)
+      : first(o, now);
+  const text = (path: string) => (o: KubeObject) => String(at(o, path) ?? "");
+  const either = (a: string, b: string) => (o: KubeObject) => text(a)(o) || text(b)(o);
+  return [
+    col("Last Seen", last),
+    col("Type", text("type")),
+    col("Reason", text("reason")),
+    col("Object", (o) => {
+      const kind = text("involvedObject.kind")(o).toLowerCase();
+      const name = text("involvedObject.name")(o);
+      return name ? `${kind}/${name}` : kind;
+    }),
+    col("Subobject", text("involvedObject.fieldPath"), wide),
+    col("Source", (o) => {
+      const component = either("source.component", "reportingComponent")(o);
+      const instance = either("source.host", "reportingInstance")(o);
+      return instance ? `${component}, ${instance}` : component;
+    }, wide),
+    col("Message", (o) => text("message")(o).trim()),
+    col("First Seen", first, wide),
+    col("Count", (o) => {
+      const series = at(o, "series.count");
+      if (at(o, "series") != null) return Number(series ?? 0);
+      return Number(at(o, "count") ?? 0) || 1;
+    }, wide),
+    col("Name", (o) => at(o, "metadata.name"), { ...wide, format: "name" }),
+  ];
+})();
+
 /** Columns per "group/Kind" (core: "/Kind"). Kinds not listed print Name and Created At. */
 export const builtinColumns: Record<string, TableColumn[]> = {
   "/Namespace": [col("Status", str("status.phase", "")), ageColumn],
@@ -286,26 +327,7 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     col("Kernel-Version", str("status.nodeInfo.kernelVersion", "<unknown>"), wide),
     col("Container-Runtime", str("status.nodeInfo.containerRuntimeVersion", "<unknown>"), wide),
   ],
-  "/Event": [
-    col(
-      "Last Seen",
-      (o, now) =>
-        since(
-          at(o, "lastTimestamp") ?? at(o, "eventTime") ?? at(o, "metadata.creationTimestamp"),
-          now,
-        ),
-    ),
-    col("Type", str("type", "")),
-    col("Reason", str("reason", "")),
-    col(
-      "Object",
-      (o) =>
-        `${String(at(o, "involvedObject.kind") ?? "").toLowerCase()}/${
-          at(o, "involvedObject.name") ?? ""
-        }`,
-    ),
-    col("Message", str("message", "")),
-  ],
+  "/Event": eventColumns,
   "/PersistentVolume": [
     col("Capacity", str("spec.capacity.storage", "")),
     col("Access Modes", (o) => accessModes(o, "spec.accessModes")),

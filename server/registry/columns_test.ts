@@ -171,3 +171,57 @@ Deno.test("resource quota columns show used/hard per resource, limits apart", ()
     "",
   );
 });
+
+Deno.test("event columns: NAME only wide; new-API events read their series and eventTime", () => {
+  const cols = builtinColumns["/Event"]!;
+  const now = new Date("2026-11-24T10:00:00Z");
+  assert.deepEqual(cols.filter((c) => c.priority === 0).map((c) => c.name), [
+    "Last Seen",
+    "Type",
+    "Reason",
+    "Object",
+    "Message",
+  ]);
+  assert.equal(cols.at(-1)!.format, "name", "the kind places its own NAME column");
+  const row = (o: KubeObject) => Object.fromEntries(cols.map((c) => [c.name, c.cell(o, now)]));
+  assert.deepEqual(
+    row({
+      metadata: { name: "web.1" },
+      involvedObject: { kind: "Pod", name: "web", fieldPath: "spec.containers{c}" },
+      reason: "Pulled",
+      message: "  done \n",
+      type: "Normal",
+      source: { component: "kubelet", host: "n1" },
+      firstTimestamp: "2026-11-24T09:00:00Z",
+      lastTimestamp: "2026-11-24T09:58:00Z",
+      count: 4,
+    }),
+    {
+      "Last Seen": "2m",
+      Type: "Normal",
+      Reason: "Pulled",
+      Object: "pod/web",
+      Subobject: "spec.containers{c}",
+      Source: "kubelet, n1",
+      Message: "done",
+      "First Seen": "60m",
+      Count: 4,
+      Name: "web.1",
+    },
+  );
+  // Written through the new API: eventTime, a series, the reporting controller; no name: kind.
+  const fresh = row({
+    metadata: { name: "x" },
+    involvedObject: { kind: "Node" },
+    eventTime: "2026-11-24T09:30:00.000000Z",
+    series: { count: 7, lastObservedTime: "2026-11-24T09:59:00.000000Z" },
+    reportingComponent: "kno-scheduler",
+    reportingInstance: "server-1",
+  });
+  assert.equal(fresh["Last Seen"], "60s");
+  assert.equal(fresh["First Seen"], "30m");
+  assert.equal(fresh.Count, 7);
+  assert.equal(fresh.Object, "node");
+  assert.equal(fresh.Source, "kno-scheduler, server-1");
+  assert.equal(row({ metadata: { name: "y" } }).Count, 1, "a singleton counts once");
+});

@@ -182,22 +182,29 @@ Deno.test("field selectors filter by the fields each kind supports and refuse ot
     );
     assert.deepEqual(names(secrets.body), ["custom"]);
 
-    for (const [name, target] of [["ev-a", "web"], ["ev-b", "db"]]) {
+    for (const [name, target] of [["ev-a", "web"], ["ev-b", "db"], ["ev-c", "db"]]) {
       const r = await t.post(`${ns}/events`, {
         metadata: { name },
         involvedObject: { kind: "Pod", name: target, namespace: "default" },
         reason: "Started",
         message: "started",
         type: "Normal",
+        // `source` selects on the source's component, else the reporting controller.
+        ...(name === "ev-a" ? { source: { component: "kubelet", host: "n1" } } : {}),
+        ...(name === "ev-c" ? { reportingComponent: "kubelet", reportingInstance: "n2" } : {}),
       });
       assert.equal(r.status, 201, r.text);
     }
+    const bySource = await t.get(
+      `${ns}/events?fieldSelector=${encodeURIComponent("source=kubelet")}`,
+    );
+    assert.deepEqual(names(bySource.body), ["ev-a", "ev-c"]);
     const events = await t.get(
       `${ns}/events?fieldSelector=${
         encodeURIComponent("involvedObject.name=db,involvedObject.kind=Pod")
       }`,
     );
-    assert.deepEqual(names(events.body), ["ev-b"]);
+    assert.deepEqual(names(events.body), ["ev-b", "ev-c"]);
 
     for (const sel of ["data.key=x", "spec.unknown=1"]) {
       const res = sel.startsWith("data") ? "configmaps" : "pods";

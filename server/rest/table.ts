@@ -49,8 +49,9 @@ export function includeObjectOf(v: string | undefined): IncludeObject {
   throw badRequest(`includeObject must be one of None, Metadata or Object, not "${v}"`);
 }
 
+/** NAME first, unless the kind places its own (events show it only with -o wide). */
 function columnsOf(t: ResourceType): TableColumn[] {
-  return [nameColumn, ...t.columns];
+  return t.columns.some((c) => c.format === "name") ? t.columns : [nameColumn, ...t.columns];
 }
 
 export function columnDefinitions(t: ResourceType) {
