@@ -20,6 +20,7 @@ import { ServiceIpAllocator } from "./kinds/service_ip.ts";
 import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts";
 import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
+import { installEventsV1 } from "./kinds/events.ts";
 import { type ServiceAccountLookup, ServiceAccountTokens } from "./auth/service_account.ts";
 import { AuthenticatorChain } from "./auth/token.ts";
 import { objectKey } from "./storage/objects.ts";
@@ -110,6 +111,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const hooks = builtinHooks(ips);
   hooks["apiextensions.k8s.io/CustomResourceDefinition"] = { validate: (o) => validateCrd(o) };
   const types = builtinResourceTypes(builtinResolver, hooks);
+  installEventsV1(types);
   const registry = new Registry(types);
   const tokens = opts.serviceAccountKeyPem
     ? new ServiceAccountTokens({

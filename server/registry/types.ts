@@ -105,11 +105,21 @@ export interface ResourceType {
    * admitted as the given kind's row, whose `virtual` answers; nothing is stored.
    */
   createSubresources?: Record<string, ResourceType>;
+  /**
+   * The kind is kept in another kind's store (events.k8s.io Events as core Events): objects are
+   * converted to that form before they are stored and back when read.
+   */
+  convert?: ObjectConversion;
   /** The object is a CRD's custom resource. */
   custom?: boolean;
   /** The storage version (other served versions of the same group/resource convert with "none"). */
   storageVersion: string;
   hooks?: ResourceHooks;
+}
+
+export interface ObjectConversion {
+  toStored(obj: KubeObject): KubeObject;
+  fromStored(obj: KubeObject): KubeObject;
 }
 
 export interface VirtualContext extends HookContext {

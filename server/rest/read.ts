@@ -26,6 +26,7 @@ export function viewJson(t: ResourceType, e: Entry): string {
 
 export function viewObject(t: ResourceType, obj: KubeObject): KubeObject {
   if (obj.apiVersion === apiVersionOf(t)) return obj;
+  if (t.convert) return t.convert.fromStored(obj);
   return { ...obj, apiVersion: apiVersionOf(t) };
 }
 

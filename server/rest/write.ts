@@ -145,7 +145,8 @@ export async function createObject(
     for (let attempt = 1;; attempt++) {
       const name = String(meta.name ?? "");
       try {
-        return await svc.store.create(objectKey(t, ns, name), obj, refOf(call, name));
+        const stored = t.convert ? t.convert.toStored(obj) : obj;
+        return await svc.store.create(objectKey(t, ns, name), stored, refOf(call, name));
       } catch (e) {
         const taken = e instanceof ApiError && e.reason === "AlreadyExists";
         if (!generateName || !taken || attempt >= GENERATE_NAME_ATTEMPTS) throw e;
@@ -180,7 +181,8 @@ export async function updateObject(
   input: UpdateInput,
 ): Promise<KubeObject> {
   const { t } = call;
-  const old = input.current.obj;
+  // A kind kept in another's form is compared, admitted and tracked in its own.
+  const old = t.convert ? t.convert.fromStored(input.current.obj) : input.current.obj;
   let next = input.next;
   checkTypeMeta(t, next);
   const meta = metaOf(next);
@@ -280,7 +282,8 @@ export async function updateObject(
     nm.resourceVersion = oldMeta.resourceVersion;
     return next;
   }
-  return await svc.store.update(key, next, input.current.rev, ref);
+  const stored = t.convert ? t.convert.toStored(next) : next;
+  return await svc.store.update(key, stored, input.current.rev, ref);
 }
 
 function stripRv(o: KubeObject): KubeObject {
