@@ -483,11 +483,36 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     col("Pod-Selector", (o) => labelSelectorString(at(o, "spec.podSelector")) || "<none>"),
     ageColumn,
   ],
+  // No AGE: upstream prints none for pod templates.
+  "/PodTemplate": [
+    col("Containers", (o) => arr(at(o, "template.spec.containers")).map((c) => c.name).join(",")),
+    col("Images", (o) => arr(at(o, "template.spec.containers")).map((c) => c.image).join(",")),
+    col("Pod Labels", (o) => {
+      const labels = Object.entries((at(o, "template.metadata.labels") ?? {}) as object);
+      return labels.length
+        ? labels.sort(([a], [b]) => a < b ? -1 : 1).map(([k, v]) => `${k}=${v}`).join(",")
+        : "<none>";
+    }),
+  ],
   "storage.k8s.io/StorageClass": [
     col("Provisioner", str("provisioner", "")),
     col("ReclaimPolicy", str("reclaimPolicy", "Delete")),
     col("VolumeBindingMode", str("volumeBindingMode", "Immediate")),
     col("AllowVolumeExpansion", (o) => String(at(o, "allowVolumeExpansion") === true)),
+    ageColumn,
+  ],
+  "storage.k8s.io/CSIDriver": [
+    col("AttachRequired", (o) => at(o, "spec.attachRequired") !== false, { type: "boolean" }),
+    col("PodInfoOnMount", (o) => at(o, "spec.podInfoOnMount") === true, { type: "boolean" }),
+    col("StorageCapacity", (o) => at(o, "spec.storageCapacity") === true, { type: "boolean" }),
+    col("TokenRequests", (o) => {
+      const requests = at(o, "spec.tokenRequests");
+      return Array.isArray(requests)
+        ? requests.map((r) => String((r as Record<string, unknown>)?.audience ?? "")).join(",")
+        : "<unset>";
+    }),
+    col("RequiresRepublish", (o) => at(o, "spec.requiresRepublish") === true, { type: "boolean" }),
+    col("Modes", (o) => arr(at(o, "spec.volumeLifecycleModes")).join(",") || "<none>"),
     ageColumn,
   ],
   "storage.k8s.io/CSINode": [
@@ -499,6 +524,25 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     col("PV", str("spec.source.persistentVolumeName", "")),
     col("Node", str("spec.nodeName", "")),
     col("Attached", (o) => String(at(o, "status.attached") === true)),
+    ageColumn,
+  ],
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicy": [
+    col("Validations", (o) => arr(at(o, "spec.validations")).length, { type: "integer" }),
+    col("ParamKind", (o) => {
+      const kind = at(o, "spec.paramKind");
+      return kind ? `${at(kind, "apiVersion") ?? ""}/${at(kind, "kind") ?? ""}` : "<unset>";
+    }),
+    ageColumn,
+  ],
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding": [
+    col("PolicyName", str("spec.policyName", "")),
+    col("ParamRef", (o) => {
+      const ref = at(o, "spec.paramRef") as Record<string, unknown> | undefined;
+      if (!ref) return "<unset>";
+      // A name without a namespace may be cluster-scoped or in any namespace: upstream prints */.
+      if (ref.name) return `${ref.namespace ? ref.namespace : "*"}/${ref.name}`;
+      return ref.selector ? labelSelectorString(ref.selector) : "<unset>";
+    }),
     ageColumn,
   ],
   "rbac.authorization.k8s.io/RoleBinding": bindingColumns,

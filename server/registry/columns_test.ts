@@ -225,3 +225,55 @@ Deno.test("event columns: NAME only wide; new-API events read their series and e
   assert.equal(fresh.Source, "kno-scheduler, server-1");
   assert.equal(row({ metadata: { name: "y" } }).Count, 1, "a singleton counts once");
 });
+
+Deno.test("pod template, CSI driver and admission policy columns as upstream prints them", () => {
+  const now = new Date("2026-11-24T10:00:00Z");
+  const cells = (key: string, o: KubeObject) =>
+    Object.fromEntries(builtinColumns[key]!.map((c) => [c.name, c.cell(o, now)]));
+  assert.deepEqual(
+    cells("/PodTemplate", {
+      template: {
+        metadata: { labels: { tier: "web", app: "shop" } },
+        spec: { containers: [{ name: "a", image: "nginx" }, { name: "b", image: "busybox" }] },
+      },
+    }),
+    { Containers: "a,b", Images: "nginx,busybox", "Pod Labels": "app=shop,tier=web" },
+  );
+  assert.equal(cells("/PodTemplate", { template: {} })["Pod Labels"], "<none>");
+  const created = { metadata: { creationTimestamp: "2026-11-24T09:00:00Z" } };
+  assert.deepEqual(cells("storage.k8s.io/CSIDriver", { ...created, spec: {} }), {
+    AttachRequired: true,
+    PodInfoOnMount: false,
+    StorageCapacity: false,
+    TokenRequests: "<unset>",
+    RequiresRepublish: false,
+    Modes: "<none>",
+    Age: "60m",
+  });
+  const driver = cells("storage.k8s.io/CSIDriver", {
+    spec: {
+      attachRequired: false,
+      tokenRequests: [{ audience: "vault" }, { audience: "gcp" }],
+      volumeLifecycleModes: ["Persistent", "Ephemeral"],
+    },
+  });
+  assert.equal(driver.AttachRequired, false);
+  assert.equal(driver.TokenRequests, "vault,gcp");
+  assert.equal(driver.Modes, "Persistent,Ephemeral");
+  const policy = "admissionregistration.k8s.io/ValidatingAdmissionPolicy";
+  assert.deepEqual(
+    cells(policy, {
+      ...created,
+      spec: { validations: [{}, {}], paramKind: { apiVersion: "v1", kind: "ConfigMap" } },
+    }),
+    { Validations: 2, ParamKind: "v1/ConfigMap", Age: "60m" },
+  );
+  assert.equal(cells(policy, { spec: {} }).ParamKind, "<unset>");
+  const binding = "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding";
+  const ref = (paramRef: unknown) => cells(binding, { spec: { policyName: "p", paramRef } });
+  assert.equal(ref(undefined).ParamRef, "<unset>");
+  assert.equal(ref({ name: "cfg", namespace: "ns1" }).ParamRef, "ns1/cfg");
+  assert.equal(ref({ name: "cfg" }).ParamRef, "*/cfg");
+  assert.equal(ref({ selector: { matchLabels: { a: "b" } } }).ParamRef, "a=b");
+  assert.equal(ref(undefined).PolicyName, "p");
+});
