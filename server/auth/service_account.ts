@@ -46,6 +46,8 @@ interface KubeClaim {
   node?: Ref;
 }
 
+type Jose = typeof import("jose");
+
 export const SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
 const ALG = "ES256";
 /** Clock skew tolerated on `exp` and `nbf` (upstream allows one minute too). */
@@ -100,9 +102,9 @@ export class ServiceAccountTokens implements Authenticator {
   readonly #now: () => Date;
   readonly #verified = new Map<string, { claim: KubeClaim; exp: number; jti: string }>();
   readonly #keys: () => Promise<{
-    jose: typeof import("jose");
-    privateKey: CryptoKey;
-    publicKey: CryptoKey;
+    jose: Jose;
+    privateKey: Awaited<ReturnType<Jose["importPKCS8"]>>;
+    publicKey: Awaited<ReturnType<Jose["importJWK"]>>;
     jwk: Record<string, unknown>;
   }>;
 
@@ -116,7 +118,7 @@ export class ServiceAccountTokens implements Authenticator {
       const privateKey = await jose.importPKCS8(opts.keyPem, ALG, { extractable: true });
       const { kty, crv, x, y } = await jose.exportJWK(privateKey);
       const pub = { kty, crv, x, y };
-      const publicKey = await jose.importJWK(pub, ALG) as CryptoKey;
+      const publicKey = await jose.importJWK(pub, ALG);
       const kid = await jose.calculateJwkThumbprint(pub);
       return { jose, privateKey, publicKey, jwk: { ...pub, kid, use: "sig", alg: ALG } };
     });
