@@ -13,7 +13,7 @@ import { NamespaceDefaultsController } from "./controllers/namespace_defaults.ts
 import { createHandler, type VersionInfo } from "./http/app.ts";
 import { Metrics } from "./http/metrics.ts";
 import { OpenApiCache } from "./http/openapi.ts";
-import { validateCrd } from "./kinds/crd.ts";
+import { crdWarnings, validateCrd } from "./kinds/crd.ts";
 import { builtinHooks } from "./kinds/hooks.ts";
 import { installReviews } from "./kinds/reviews.ts";
 import { ServiceIpAllocator } from "./kinds/service_ip.ts";
@@ -109,7 +109,10 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     );
   });
   const hooks = builtinHooks(ips);
-  hooks["apiextensions.k8s.io/CustomResourceDefinition"] = { validate: (o) => validateCrd(o) };
+  hooks["apiextensions.k8s.io/CustomResourceDefinition"] = {
+    validate: (o) => validateCrd(o),
+    warnings: crdWarnings,
+  };
   const types = builtinResourceTypes(builtinResolver, hooks);
   installEventsV1(types);
   const registry = new Registry(types);

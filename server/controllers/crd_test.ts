@@ -336,6 +336,65 @@ Deno.test("an invalid CRD is refused with 422", async () => {
   }
 });
 
+Deno.test("CRD conversion settings are checked as upstream checks them; a webhook strategy warns", async () => {
+  const t = await startTestApi();
+  try {
+    const crd = widgetCrd();
+    const causes = async (conversion: Json) => {
+      const r = await t.post(`${CRDS}?dryRun=All`, {
+        ...crd,
+        spec: { ...(crd.spec as Json), conversion },
+      });
+      if (r.status === 201) return r.headers.get("warning") ?? "";
+      assert.equal(r.status, 422, r.text);
+      return ((r.body.details as Json).causes as Json[]).map((c) => `${c.field}: ${c.message}`);
+    };
+    assert.deepEqual(await causes({ strategy: "Webhook" }), [
+      "spec.conversion.webhookClientConfig: Required value: required when strategy is set to Webhook",
+      "spec.conversion.conversionReviewVersions: Required value",
+    ]);
+    assert.deepEqual(
+      await causes({
+        strategy: "Webhook",
+        webhook: {
+          clientConfig: { url: "https://x.example.com", service: { name: "s", namespace: "n" } },
+          conversionReviewVersions: ["v1"],
+        },
+      }),
+      ["spec.conversion.webhookClientConfig: Required value: exactly one of url or service is required"],
+    );
+    assert.deepEqual(
+      await causes({
+        strategy: "None",
+        webhook: {
+          clientConfig: { url: "https://x.example.com" },
+          conversionReviewVersions: ["v1"],
+        },
+      }),
+      [
+        "spec.conversion.webhookClientConfig: Forbidden: should not be set when strategy is not set to Webhook",
+        "spec.conversion.conversionReviewVersions: Forbidden: should not be set when strategy is not set to Webhook",
+      ],
+    );
+    // A valid webhook strategy is stored, with a warning that kno converts as None.
+    assert.match(
+      String(
+        await causes({
+          strategy: "Webhook",
+          webhook: {
+            clientConfig: { url: "https://x.example.com" },
+            conversionReviewVersions: ["v1"],
+          },
+        }),
+      ),
+      /kno does not call conversion webhooks yet/,
+    );
+    assert.equal(await causes({ strategy: "None" }), "");
+  } finally {
+    await t.stop();
+  }
+});
+
 Deno.test("a CRD whose schema is not structural is refused with upstream's causes", async () => {
   const t = await startTestApi();
   try {

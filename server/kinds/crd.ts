@@ -14,7 +14,7 @@ import {
 } from "../registry/types.ts";
 import { evalJsonPath } from "./jsonpath.ts";
 import { structuralCauses } from "./crd_structural.ts";
-import { invalid } from "../../api/schema/field_errors.ts";
+import { forbidden, invalid, required } from "../../api/schema/field_errors.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -50,6 +50,67 @@ export interface CrdSpec {
     categories?: string[];
   };
   versions: CrdVersion[];
+  conversion?: {
+    strategy?: string;
+    webhook?: {
+      clientConfig?: { url?: string; service?: Record<string, unknown> };
+      conversionReviewVersions?: string[];
+    };
+  };
+}
+
+/**
+ * Upstream's conversion rules (paths as upstream reports them, from its internal type): a Webhook
+ * strategy needs a client config with exactly one of url or service and review versions; None
+ * takes neither. kno calls no conversion webhook yet: a valid Webhook strategy is stored, and its
+ * versions convert as None (the create answers with a warning saying so: see crdWarnings).
+ */
+function conversionCauses(conversion: CrdSpec["conversion"]): StatusCause[] {
+  if (!conversion) return [];
+  const base = "spec.conversion";
+  const webhook = conversion.webhook;
+  const causes: StatusCause[] = [];
+  if (conversion.strategy === "Webhook") {
+    const cc = webhook?.clientConfig;
+    if (!cc) {
+      causes.push(
+        required(`${base}.webhookClientConfig`, "required when strategy is set to Webhook"),
+      );
+    } else if ((cc.url === undefined) === (cc.service === undefined)) {
+      causes.push(
+        required(`${base}.webhookClientConfig`, "exactly one of url or service is required"),
+      );
+    }
+    if (!webhook?.conversionReviewVersions?.length) {
+      causes.push(required(`${base}.conversionReviewVersions`));
+    }
+  } else {
+    if (webhook?.clientConfig) {
+      causes.push(
+        forbidden(
+          `${base}.webhookClientConfig`,
+          "should not be set when strategy is not set to Webhook",
+        ),
+      );
+    }
+    if (webhook?.conversionReviewVersions?.length) {
+      causes.push(
+        forbidden(
+          `${base}.conversionReviewVersions`,
+          "should not be set when strategy is not set to Webhook",
+        ),
+      );
+    }
+  }
+  return causes;
+}
+
+/** What a stored CRD may work differently from upstream's, for the Warning header. */
+export function crdWarnings(crd: KubeObject): string[] {
+  const spec = crd.spec as CrdSpec | undefined;
+  return spec?.conversion?.strategy === "Webhook" && (spec.versions ?? []).length > 1
+    ? ["kno does not call conversion webhooks yet: the versions of this resource convert as None"]
+    : [];
 }
 
 export function validateCrd(crd: KubeObject): StatusCause[] {
@@ -92,6 +153,7 @@ export function validateCrd(crd: KubeObject): StatusCause[] {
       message: "Invalid value: must have exactly one version marked as storage version",
     });
   }
+  causes.push(...conversionCauses(spec.conversion));
   versions.forEach((v, i) => {
     if (!v.schema?.openAPIV3Schema) {
       causes.push({

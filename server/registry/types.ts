@@ -53,6 +53,8 @@ export interface ResourceHooks {
   prepareUpdate?(obj: KubeObject, old: KubeObject, ctx: HookContext): void | Promise<void>;
   /** Extra semantic validation, returning causes (empty = valid). */
   validate?(obj: KubeObject, old: KubeObject | undefined): StatusCause[];
+  /** Warnings for a valid object (the `Warning` header), e.g. what kno does not do yet. */
+  warnings?(obj: KubeObject): string[];
   /** Called after a successful delete (e.g. release a ClusterIP). */
   afterDelete?(obj: KubeObject, ctx: HookContext): void | Promise<void>;
 }

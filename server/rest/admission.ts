@@ -54,6 +54,7 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
   });
   const extra = t.hooks?.validate?.(obj, undefined) ?? [];
   failIfAny(t, obj, [...causes, ...extra]);
+  for (const w of t.hooks?.warnings?.(obj) ?? []) opts.warnings.push(w);
 }
 
 /**
