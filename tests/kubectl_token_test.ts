@@ -4,7 +4,7 @@
  * no policy grants it until RBAC lands, and loses it when the object it is bound to goes.
  */
 import assert from "node:assert/strict";
-import { startServer, waitFor } from "./harness.ts";
+import { type ServerProcess, startServer, waitFor } from "./harness.ts";
 
 type Json = Record<string, unknown>;
 
@@ -15,15 +15,20 @@ function claims(token: string): Json {
   return JSON.parse(atob(payload.padEnd(Math.ceil(payload.length / 4) * 4, "=")));
 }
 
+/** `kubectl create token default`, once the namespace controller has made the account. */
+async function defaultAccountToken(s: ServerProcess): Promise<string> {
+  await waitFor(
+    async () => (await s.kubectl(["get", "sa", "default"])).code === 0,
+    10_000,
+    "default SA",
+  );
+  return (await s.k("create", "token", "default")).trim();
+}
+
 Deno.test("kubectl create token: the token authenticates as the account, bound tokens die with their object", async () => {
   const s = await startServer();
   try {
-    await waitFor(
-      async () => (await s.kubectl(["get", "sa", "default"])).code === 0,
-      10_000,
-      "default SA",
-    );
-    const token = (await s.k("create", "token", "default")).trim();
+    const token = await defaultAccountToken(s);
     const c = claims(token);
     assert.equal(c.iss, ISSUER);
     assert.equal(c.sub, "system:serviceaccount:default:default");
@@ -93,12 +98,7 @@ Deno.test("service-account tokens survive a restart: the signing key is kept", a
   const s = await startServer();
   let dataDir = s.dataDir;
   try {
-    await waitFor(
-      async () => (await s.kubectl(["get", "sa", "default"])).code === 0,
-      10_000,
-      "default SA",
-    );
-    const token = (await s.k("create", "token", "default")).trim();
+    const token = await defaultAccountToken(s);
     dataDir = s.dataDir;
     assert.equal(await s.stop(), 0);
     const again = await startServer({ dataDir });
