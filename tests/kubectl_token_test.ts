@@ -54,6 +54,11 @@ Deno.test("kubectl create token: the token authenticates as the account, bound t
     );
     const canI = await s.kubectl(["--token", token, "auth", "can-i", "create", "deployments"]);
     assert.equal(canI.stdout.trim(), "no");
+    // The admin's list, then the account's (kubectl sends the review with a status to ignore).
+    assert.match(await s.k("auth", "can-i", "--list"), /\*\.\*\s+\[\]\s+\[\]\s+\[\*\]/);
+    const list = await s.k("--token", token, "auth", "can-i", "--list");
+    assert.match(list, /selfsubjectreviews\.authentication\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]/);
+    assert.match(list, /\[\/api\/\*\]\s+\[\]\s+\[get\]/);
     assert.equal((await s.kubectl(["--token", "not.a.token", "get", "ns"])).code, 1);
 
     // Lifetime and audiences as asked; too short a lifetime is refused as upstream refuses it.

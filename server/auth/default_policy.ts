@@ -6,7 +6,7 @@
  * token issuer's discovery documents (system:service-account-issuer-discovery). Nothing else:
  * a service-account token authenticates, and is then refused what RBAC would have to allow.
  */
-import type { Authorizer, Decision, RequestAttributes } from "./types.ts";
+import type { Authorizer, Decision, RequestAttributes, RulesReview, UserInfo } from "./types.ts";
 
 /** Non-resource paths every authenticated user may GET; a trailing `*` matches any rest. */
 const AUTHENTICATED_PATHS = [
@@ -37,9 +37,40 @@ function pathMatches(path: string, patterns: readonly string[]): boolean {
 
 const ALLOWED: Decision = { allowed: true };
 
+/** group/resource -> the rule's apiGroups and resources. */
+function selfReviewRules(): RulesReview["resourceRules"] {
+  return [...SELF_REVIEWS].map((gr) => {
+    const [group, resource] = gr.split("/") as [string, string];
+    return { verbs: ["create"], apiGroups: [group], resources: [resource] };
+  });
+}
+
 export class DefaultPolicyAuthorizer implements Authorizer {
   authorize(a: RequestAttributes): Promise<Decision> {
     return Promise.resolve(this.#decide(a));
+  }
+
+  rulesFor(user: UserInfo): RulesReview {
+    const groups = user.groups;
+    if (groups.includes("system:masters")) {
+      return {
+        resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }],
+        nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
+        incomplete: false,
+      };
+    }
+    if (!groups.includes("system:authenticated")) {
+      return { resourceRules: [], nonResourceRules: [], incomplete: false };
+    }
+    const paths = [
+      ...AUTHENTICATED_PATHS,
+      ...(groups.includes("system:serviceaccounts") ? ISSUER_DISCOVERY_PATHS : []),
+    ];
+    return {
+      resourceRules: selfReviewRules(),
+      nonResourceRules: [{ verbs: ["get"], nonResourceURLs: paths }],
+      incomplete: false,
+    };
   }
 
   #decide(a: RequestAttributes): Decision {

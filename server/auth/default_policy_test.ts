@@ -61,3 +61,25 @@ Deno.test("default policy: masters anything; the authenticated discovery and sel
   // Not even discovery without system:authenticated.
   assert.equal(await allowed(path(nobody, "/api")), false);
 });
+
+Deno.test("default policy: the rules kubectl auth can-i --list shows are the ones it decides by", () => {
+  assert.deepEqual(authz.rulesFor(admin).resourceRules, [
+    { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
+  ]);
+  const mine = authz.rulesFor(robot);
+  assert.deepEqual(mine.resourceRules.map((r) => `${r.resources[0]}.${r.apiGroups[0]}`), [
+    "selfsubjectreviews.authentication.k8s.io",
+    "selfsubjectaccessreviews.authorization.k8s.io",
+    "selfsubjectrulesreviews.authorization.k8s.io",
+  ]);
+  const urls = mine.nonResourceRules[0]!.nonResourceURLs;
+  assert.ok(urls.includes("/api/*") && urls.includes("/openid/v1/jwks"));
+  assert.ok(
+    !authz.rulesFor(person).nonResourceRules[0]!.nonResourceURLs.includes("/openid/v1/jwks"),
+  );
+  assert.deepEqual(authz.rulesFor(nobody), {
+    resourceRules: [],
+    nonResourceRules: [],
+    incomplete: false,
+  });
+});

@@ -40,6 +40,15 @@ export interface Decision {
   reason?: string;
 }
 
+/** What a user may do, as SelfSubjectRulesReview (`kubectl auth can-i --list`) reports it. */
+export interface RulesReview {
+  resourceRules: { verbs: string[]; apiGroups: string[]; resources: string[] }[];
+  nonResourceRules: { verbs: string[]; nonResourceURLs: string[] }[];
+  incomplete: boolean;
+}
+
 export interface Authorizer {
   authorize(attrs: RequestAttributes): Promise<Decision>;
+  /** The rules that apply to `user` in `namespace`. */
+  rulesFor(user: UserInfo, namespace: string): RulesReview;
 }

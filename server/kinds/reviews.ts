@@ -54,15 +54,8 @@ export function installReviews(
     async (o, ctx) => ({ ...o, status: await access(authorizer, ctx.user, (o.spec ?? {}) as Obj) }),
   );
   set("SelfSubjectRulesReview", (o, ctx) => {
-    const all = ctx.user.groups.includes("system:masters");
-    return {
-      ...o,
-      status: {
-        resourceRules: all ? [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }] : [],
-        nonResourceRules: all ? [{ verbs: ["*"], nonResourceURLs: ["*"] }] : [],
-        incomplete: false,
-      },
-    };
+    const namespace = String((o.spec as Obj | undefined)?.namespace ?? "");
+    return { ...o, status: authorizer.rulesFor(ctx.user, namespace) };
   });
   const subjectAccess = async (o: KubeObject) => {
     const spec = (o.spec ?? {}) as Obj;

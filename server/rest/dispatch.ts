@@ -116,6 +116,9 @@ export async function handleResourceRequest(
         const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], answering.resolver);
         const obj = asObject(value);
         checkTypeMeta(answering, obj);
+        // The status is the answer: whatever the client sent there is not read (kubectl sends
+        // `status` with null rule lists, which the schema's required fields would refuse).
+        delete obj.status;
         admitSchema(answering, obj, {
           fieldValidation: parseFieldValidation(query.get("fieldValidation")),
           warnings: call.warnings,
