@@ -76,25 +76,34 @@ const createdAt = col("Created At", (o) => at(o, "metadata.creationTimestamp"), 
 
 const wide = { priority: 1 };
 
-function podTemplateCols(path: string, withSelector: string | undefined): TableColumn[] {
+/** CONTAINERS and IMAGES of the pod spec at `path` (priority 1: `-o wide`, or 0). */
+function containerCols(path: string, priority: number): TableColumn[] {
   const cs = (o: KubeObject) => arr(at(o, `${path}.containers`));
-  const cols = [
-    col("Containers", (o) => cs(o).map((c) => c.name).join(","), wide),
-    col("Images", (o) => cs(o).map((c) => c.image).join(","), wide),
+  return [
+    col("Containers", (o) => cs(o).map((c) => c.name).join(","), { priority }),
+    col("Images", (o) => cs(o).map((c) => c.image).join(","), { priority }),
   ];
+}
+
+function podTemplateCols(path: string, withSelector: string | undefined): TableColumn[] {
+  const cols = containerCols(path, wide.priority);
   if (withSelector) cols.push(col("Selector", (o) => selectorText(at(o, withSelector)), wide));
   return cols;
+}
+
+/** A label map as upstream's labels.FormatLabels writes it: `k=v` sorted by key, or `<none>`. */
+function formatLabels(map: unknown): string {
+  const entries = map && typeof map === "object" ? Object.entries(map) : [];
+  if (!entries.length) return "<none>";
+  return entries.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`)
+    .join(",");
 }
 
 function selectorText(sel: unknown): string {
   if (sel && typeof sel === "object" && ("matchLabels" in sel || "matchExpressions" in sel)) {
     return labelSelectorString(sel) || "<none>";
   }
-  if (sel && typeof sel === "object") {
-    const parts = Object.entries(sel as Record<string, string>).map(([k, v]) => `${k}=${v}`);
-    return parts.length ? parts.join(",") : "<none>";
-  }
-  return "<none>";
+  return formatLabels(sel);
 }
 
 function podStatus(o: KubeObject): string {
@@ -236,7 +245,7 @@ const eventColumns: TableColumn[] = (() => {
       : at(o, "lastTimestamp") != null
       ? since(at(o, "lastTimestamp"), now)
       : first(o, now);
-  const text = (path: string) => (o: KubeObject) => String(at(o, path) ?? "");
+  const text = (path: string) => str(path, "");
   const either = (a: string, b: string) => (o: KubeObject) => text(a)(o) || text(b)(o);
   return [
     col("Last Seen", last),
@@ -485,14 +494,8 @@ export const builtinColumns: Record<string, TableColumn[]> = {
   ],
   // No AGE: upstream prints none for pod templates.
   "/PodTemplate": [
-    col("Containers", (o) => arr(at(o, "template.spec.containers")).map((c) => c.name).join(",")),
-    col("Images", (o) => arr(at(o, "template.spec.containers")).map((c) => c.image).join(",")),
-    col("Pod Labels", (o) => {
-      const labels = Object.entries((at(o, "template.metadata.labels") ?? {}) as object);
-      return labels.length
-        ? labels.sort(([a], [b]) => a < b ? -1 : 1).map(([k, v]) => `${k}=${v}`).join(",")
-        : "<none>";
-    }),
+    ...containerCols("template.spec", 0),
+    col("Pod Labels", (o) => formatLabels(at(o, "template.metadata.labels"))),
   ],
   "storage.k8s.io/StorageClass": [
     col("Provisioner", str("provisioner", "")),

@@ -101,14 +101,15 @@ Deno.test("service columns show type, addresses and ports", () => {
       type: "LoadBalancer",
       clusterIP: "10.43.0.20",
       ports: [{ port: 80, nodePort: 30080, protocol: "TCP" }, { port: 53, protocol: "UDP" }],
-      selector: { app: "web" },
+      // Printed sorted by key, as upstream's labels.FormatLabels does.
+      selector: { tier: "front", app: "web" },
     },
   });
   assert.equal(lb.Type, "LoadBalancer");
   assert.equal(lb["Cluster-IP"], "10.43.0.20");
   assert.equal(lb["External-IP"], "<pending>");
   assert.equal(lb["Port(s)"], "80:30080/TCP,53/UDP");
-  assert.equal(lb.Selector, "app=web");
+  assert.equal(lb.Selector, "app=web,tier=front");
   const ext = cells("/Service", {
     metadata: {},
     spec: { type: "ExternalName", externalName: "db.example.com" },
@@ -183,7 +184,7 @@ Deno.test("event columns: NAME only wide; new-API events read their series and e
     "Message",
   ]);
   assert.equal(cols.at(-1)!.format, "name", "the kind places its own NAME column");
-  const row = (o: KubeObject) => Object.fromEntries(cols.map((c) => [c.name, c.cell(o, now)]));
+  const row = (o: KubeObject) => cells("/Event", o, now);
   assert.deepEqual(
     row({
       metadata: { name: "web.1" },
@@ -227,9 +228,6 @@ Deno.test("event columns: NAME only wide; new-API events read their series and e
 });
 
 Deno.test("pod template, CSI driver and admission policy columns as upstream prints them", () => {
-  const now = new Date("2026-11-24T10:00:00Z");
-  const cells = (key: string, o: KubeObject) =>
-    Object.fromEntries(builtinColumns[key]!.map((c) => [c.name, c.cell(o, now)]));
   assert.deepEqual(
     cells("/PodTemplate", {
       template: {
@@ -240,7 +238,8 @@ Deno.test("pod template, CSI driver and admission policy columns as upstream pri
     { Containers: "a,b", Images: "nginx,busybox", "Pod Labels": "app=shop,tier=web" },
   );
   assert.equal(cells("/PodTemplate", { template: {} })["Pod Labels"], "<none>");
-  const created = { metadata: { creationTimestamp: "2026-11-24T09:00:00Z" } };
+  // An hour before the time cells() prints at.
+  const created = { metadata: { creationTimestamp: "2025-12-31T23:00:00Z" } };
   assert.deepEqual(cells("storage.k8s.io/CSIDriver", { ...created, spec: {} }), {
     AttachRequired: true,
     PodInfoOnMount: false,
