@@ -59,37 +59,26 @@ export const eventConversion: ObjectConversion = {
   fromStored: eventFromCore,
 };
 
-const text = (v: unknown): string | undefined =>
-  v === undefined || v === null ? undefined : String(v);
-const field = (o: KubeObject, a: string, b?: string): unknown => {
-  const v = o[a];
-  return b === undefined ? v : (v as Obj | undefined)?.[b];
-};
+/**
+ * The new API's field selector names for the core ones upstream renamed (`source` kept its name,
+ * though the field became deprecatedSource).
+ */
+const SELECTOR_RENAMES = new Map([
+  ["involvedObject", "regarding"],
+  ["reportingComponent", "reportingController"],
+]);
 
-/** Upstream's `source` selector: the source's component, else the reporting controller. */
-export function eventSource(o: KubeObject): string {
-  return String(field(o, "source", "component") || (field(o, "reportingComponent") ?? ""));
+function renamedSelector(name: string): string {
+  const dot = name.indexOf(".");
+  const head = dot < 0 ? name : name.slice(0, dot);
+  const renamed = SELECTOR_RENAMES.get(head);
+  return renamed === undefined ? name : renamed + name.slice(head.length);
 }
 
 /**
- * The field selectors of events.k8s.io/v1 (upstream's names: `regarding.*`,
- * `reportingController`), read from the stored core/v1 object.
- */
-export const eventsV1FieldSelectors: Record<string, (o: KubeObject) => string | undefined> = {
-  ...Object.fromEntries(
-    ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"].map((
-      f,
-    ) => [`regarding.${f}`, (o: KubeObject) => text(field(o, "involvedObject", f))]),
-  ),
-  reason: (o) => text(o.reason),
-  reportingController: (o) => text(o.reportingComponent),
-  source: eventSource,
-  type: (o) => text(o.type),
-};
-
-/**
  * Serves events.k8s.io/v1 Events from the core/v1 Events' store: same keys, converted on the way
- * in and out, their own field selectors, the core columns read through the conversion.
+ * in and out, the core field selectors under upstream's new names, the core columns read through
+ * the conversion.
  */
 export function installEventsV1(types: ResourceType[]): void {
   const core = types.find((t) => t.group === "" && t.kind === "Event");
@@ -97,6 +86,16 @@ export function installEventsV1(types: ResourceType[]): void {
   if (!core || !v1) return;
   v1.storagePrefix = core.storagePrefix;
   v1.convert = eventConversion;
-  v1.fieldSelectors = eventsV1FieldSelectors;
-  v1.columns = core.columns.map((c) => ({ ...c, cell: (o, now) => c.cell(eventToCore(o), now) }));
+  // Selectors read the stored (core) form under the new API's names: the core row's readers.
+  v1.fieldSelectors = Object.fromEntries(
+    Object.entries(core.fieldSelectors).map(([name, read]) => [renamedSelector(name), read]),
+  );
+  // Columns read the view: each row is converted back once, not once per cell.
+  const cores = new WeakMap<KubeObject, KubeObject>();
+  const coreOf = (o: KubeObject) => {
+    let c = cores.get(o);
+    if (!c) cores.set(o, c = eventToCore(o));
+    return c;
+  };
+  v1.columns = core.columns.map((c) => ({ ...c, cell: (o, now) => c.cell(coreOf(o), now) }));
 }
