@@ -21,7 +21,11 @@ import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts
 import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
 import { installEventsV1 } from "./kinds/events.ts";
-import { type ServiceAccountLookup, ServiceAccountTokens } from "./auth/service_account.ts";
+import {
+  type ServiceAccountLookup,
+  ServiceAccountTokens,
+  TOKEN_OBJECT_RESOURCES,
+} from "./auth/service_account.ts";
 import { AuthenticatorChain } from "./auth/token.ts";
 import { objectKey } from "./storage/objects.ts";
 import { Registry } from "./registry/registry.ts";
@@ -84,15 +88,9 @@ export function serviceAccountIssuer(clusterDomain: string): string {
 
 /** Reads the objects service-account tokens name from the watch cache. */
 function cacheLookup(registry: Registry, cache: WatchCache): ServiceAccountLookup {
-  const resources = {
-    ServiceAccount: "serviceaccounts",
-    Pod: "pods",
-    Secret: "secrets",
-    Node: "nodes",
-  };
   return {
     get(kind, namespace, name) {
-      const t = registry.lookup("", "v1", resources[kind]);
+      const t = registry.lookup("", "v1", TOKEN_OBJECT_RESOURCES[kind]);
       return t ? cache.get(objectKey(t, namespace, name))?.obj : undefined;
     },
   };
@@ -116,12 +114,14 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const types = builtinResourceTypes(builtinResolver, hooks);
   installEventsV1(types);
   const registry = new Registry(types);
+  const lookup = cacheLookup(registry, cache);
+  const issuer = serviceAccountIssuer(opts.clusterDomain);
   const tokens = opts.serviceAccountKeyPem
     ? new ServiceAccountTokens({
       keyPem: opts.serviceAccountKeyPem,
-      issuer: serviceAccountIssuer(opts.clusterDomain),
-      audiences: [serviceAccountIssuer(opts.clusterDomain)],
-      lookup: cacheLookup(registry, cache),
+      issuer,
+      audiences: [issuer],
+      lookup,
       now,
     })
     : undefined;
@@ -131,7 +131,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   installReviews(types, authenticator, opts.authorizer);
   if (tokens) {
     const tokenRequest = subresourceKindType(builtinResolver, SUBRESOURCES.token!.kind!);
-    installTokenRequest(types, tokenRequest, tokens, cacheLookup(registry, cache));
+    installTokenRequest(types, tokenRequest, tokens, lookup);
   }
   const shutdown = new AbortController();
   const metrics = new Metrics();

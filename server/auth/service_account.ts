@@ -11,9 +11,19 @@
 import type { Authenticator, UserInfo } from "./types.ts";
 import type { KubeObject } from "../registry/types.ts";
 import { lazily } from "../http/lazy.ts";
+import { bearer } from "./token.ts";
 
 /** The kinds a token may be bound to. */
 export type BoundKind = "Pod" | "Secret" | "Node";
+export const BOUND_KINDS: readonly BoundKind[] = ["Pod", "Secret", "Node"];
+
+/** The core/v1 resource each kind a token names is stored as. */
+export const TOKEN_OBJECT_RESOURCES: Readonly<Record<"ServiceAccount" | BoundKind, string>> = {
+  ServiceAccount: "serviceaccounts",
+  Pod: "pods",
+  Secret: "secrets",
+  Node: "nodes",
+};
 
 /** Reads the live objects a token's claims name (the watch cache, in the server). */
 export interface ServiceAccountLookup {
@@ -155,8 +165,8 @@ export class ServiceAccountTokens implements Authenticator {
   }
 
   authenticate(req: Request): Promise<UserInfo | undefined> {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
-    return m ? this.authenticateToken(m[1]!) : Promise.resolve(undefined);
+    const token = bearer(req);
+    return token ? this.authenticateToken(token) : Promise.resolve(undefined);
   }
 
   async authenticateToken(token: string): Promise<UserInfo | undefined> {

@@ -4,7 +4,8 @@
  */
 import type { Authenticator, UserInfo } from "./types.ts";
 
-function bearer(req: Request): string | undefined {
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearer(req: Request): string | undefined {
   const h = req.headers.get("authorization");
   if (!h) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);

@@ -8,10 +8,12 @@
 import { invalid as invalidField } from "../../api/schema/field_errors.ts";
 import { badRequest, conflict, invalid, notFound } from "../../api/status.ts";
 import { rfc3339Seconds } from "../../api/time.ts";
-import type {
-  BoundKind,
-  ServiceAccountLookup,
-  ServiceAccountTokens,
+import {
+  BOUND_KINDS,
+  type BoundKind,
+  type ServiceAccountLookup,
+  type ServiceAccountTokens,
+  TOKEN_OBJECT_RESOURCES,
 } from "../auth/service_account.ts";
 import type { KubeObject, ResourceType, VirtualContext } from "../registry/types.ts";
 
@@ -21,8 +23,6 @@ const GROUP = "authentication.k8s.io";
 const KIND = "TokenRequest";
 const MIN_SECONDS = 600;
 const MAX_SECONDS = 2 ** 32;
-
-const RESOURCE_OF: Record<BoundKind, string> = { Pod: "pods", Secret: "secrets", Node: "nodes" };
 
 /** `group/version, Kind=kind`, as Go prints a GroupVersionKind. */
 function gvkString(apiVersion: string, kind: string): string {
@@ -83,12 +83,14 @@ export async function answerTokenRequest(
     const apiVersion = String(ref.apiVersion ?? "");
     const kind = String(ref.kind ?? "");
     const refName = String(ref.name ?? "");
-    if (apiVersion !== "v1" || !(kind in RESOURCE_OF)) {
+    if (apiVersion !== "v1" || !BOUND_KINDS.includes(kind as BoundKind)) {
       throw badRequest(`cannot bind token to object of type ${gvkString(apiVersion, kind)}`);
     }
     const boundKind = kind as BoundKind;
     const object = lookup.get(boundKind, boundKind === "Node" ? "" : namespace, refName);
-    if (!object) throw notFound({ group: "", resource: RESOURCE_OF[boundKind], name: refName });
+    if (!object) {
+      throw notFound({ group: "", resource: TOKEN_OBJECT_RESOURCES[boundKind], name: refName });
+    }
     if (boundKind === "Pod") {
       const podAccount = (object.spec as Obj | undefined)?.serviceAccountName ?? "default";
       if (podAccount !== name) {

@@ -199,6 +199,13 @@ Deno.test("TokenRequest: bad requests get upstream's Status, and nothing is stor
         "cannot bind token to object of type apps/v1, Kind=Pod",
       ],
       [
+        // Not a kind, though the name of a member every JavaScript object has.
+        "bound to a constructor",
+        tokenRequest({ boundObjectRef: { kind: "constructor", apiVersion: "v1", name: "x" } }),
+        400,
+        "cannot bind token to object of type /v1, Kind=constructor",
+      ],
+      [
         "bound to a missing pod",
         tokenRequest({ boundObjectRef: { kind: "Pod", apiVersion: "v1", name: "gone" } }),
         404,
