@@ -82,6 +82,11 @@ Deno.test("authenticated requests for unknown things get the matching Status", a
     const unknownResource = await t.get("/api/v1/namespaces/default/widgets");
     assert.equal(unknownResource.status, 404);
     assert.equal(unknownResource.body.kind, "Status");
+    // Present and empty, as upstream's: Go clients read details.name of a 404.
+    assert.deepEqual(unknownResource.body.details, {});
+    const unknownSub = await t.get("/api/v1/namespaces/default/configmaps/x/widgets");
+    assert.equal(unknownSub.status, 404);
+    assert.deepEqual(unknownSub.body.details, {});
     const unknownParam = await t.get("/api/v1/namespaces/default/configmaps?bogus=1");
     assert.equal(unknownParam.status, 400);
     assert.equal(unknownParam.body.reason, "BadRequest");

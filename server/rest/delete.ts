@@ -100,8 +100,12 @@ export async function deleteEntry(
   const dryRun = isDryRun(call) || opts.dryRun === true;
   const now = svc.now();
   const finalizers = pendingFinalizers(t, entry.obj);
+  // A pod bound to a node waits for its kubelet, unless it has already finished (upstream's
+  // CheckGracefulDelete: unscheduled or terminated pods go at once).
+  const phase = (entry.obj.status as Record<string, unknown> | undefined)?.phase;
   const boundPod = t.group === "" && t.kind === "Pod" &&
-    Boolean((entry.obj.spec as Record<string, unknown> | undefined)?.nodeName);
+    Boolean((entry.obj.spec as Record<string, unknown> | undefined)?.nodeName) &&
+    phase !== "Succeeded" && phase !== "Failed";
   const grace = opts.gracePeriodSeconds ??
     (boundPod
       ? Number((entry.obj.spec as Record<string, unknown>).terminationGracePeriodSeconds ?? 30)

@@ -5,6 +5,7 @@ import {
   eventually,
   type Json,
   metaOf,
+  pod,
   startTestApi,
 } from "../testing_helper.ts";
 
@@ -164,6 +165,32 @@ Deno.test("a namespace is deleted through the namespace controller once its cont
       async () => (await t.get("/api/v1/namespaces/doomed")).status === 404,
       "the namespace to go",
     );
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("a pod bound to a node waits for its kubelet; unscheduled or finished pods go at once", async () => {
+  const clock = new Date("2026-05-01T10:00:00Z");
+  const t = await startTestApi({ now: () => clock });
+  const PODS = "/api/v1/namespaces/default/pods";
+  try {
+    assert.equal((await t.post(PODS, pod("loose"))).status, 201);
+    assert.equal((await t.delete(`${PODS}/loose`)).status, 200);
+    assert.equal((await t.get(`${PODS}/loose`)).status, 404);
+
+    assert.equal((await t.post(PODS, pod("bound", { spec: { nodeName: "n1" } }))).status, 201);
+    const marked = await t.delete(`${PODS}/bound`);
+    assert.equal(marked.status, 202, marked.text);
+    assert.equal(metaOf(marked.body).deletionGracePeriodSeconds, 30);
+    assert.equal(metaOf(marked.body).deletionTimestamp, "2026-05-01T10:00:30Z");
+    assert.equal((await t.get(`${PODS}/bound`)).status, 200);
+
+    assert.equal((await t.post(PODS, pod("done", { spec: { nodeName: "n1" } }))).status, 201);
+    const finished = await t.patch(`${PODS}/done/status`, { status: { phase: "Succeeded" } });
+    assert.equal(finished.status, 200, finished.text);
+    assert.equal((await t.delete(`${PODS}/done`)).status, 200);
+    assert.equal((await t.get(`${PODS}/done`)).status, 404);
   } finally {
     await t.stop();
   }

@@ -152,6 +152,11 @@ export async function handleResourceRequest(
   throw methodNotAllowed("the server does not allow this method on the requested resource");
 }
 
+/**
+ * The 404 for a path that names no resource (or a subresource it does not have). Its `details`
+ * are present but empty, as upstream's: kubectl tells this 404 from an object's by an empty
+ * details name, and `kubectl debug` dereferences details (absent, it panicked).
+ */
 export function notFoundPlain(): ApiError {
-  return new ApiError(404, "NotFound", NOT_FOUND_MESSAGE);
+  return new ApiError(404, "NotFound", NOT_FOUND_MESSAGE, {});
 }
