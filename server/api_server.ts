@@ -21,6 +21,7 @@ import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts
 import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
 import { installEventsV1 } from "./kinds/events.ts";
+import { installPodActions } from "./kinds/pod_actions.ts";
 import {
   type ServiceAccountLookup,
   ServiceAccountTokens,
@@ -144,6 +145,12 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     now,
     shutdown: shutdown.signal,
   };
+  // Subresources that write their pod through the generic update and delete paths.
+  installPodActions(
+    types,
+    subresourceKindType(builtinResolver, SUBRESOURCES.eviction!.kind!),
+    new InternalClient(services, "kube-apiserver"),
+  );
   let isReady = false;
   const openapi = new OpenApiCache(
     registry,

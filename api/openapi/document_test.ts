@@ -49,7 +49,15 @@ Deno.test("apps/v1 document from the table", () => {
         gvk: { group: "apps", version: "v1", kind: "Deployment" },
         namespaced: true,
         resource: "deployments",
-        subresources: ["status", "scale"],
+        subresources: [
+          { name: "status", verbs: ["get", "patch", "update"] },
+          {
+            name: "scale",
+            verbs: ["get", "patch", "update"],
+            definitionName: "io.k8s.api.autoscaling.v1.Scale",
+            gvk: { group: "autoscaling", version: "v1", kind: "Scale" },
+          },
+        ],
       },
       {
         schema: { $ref: REF_PREFIX + "io.k8s.api.apps.v1.DaemonSet" },
@@ -122,6 +130,13 @@ Deno.test("apps/v1 document from the table", () => {
   const scale = doc
     .paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale"] as Record<string, Json>;
   assert.deepEqual(okSchema(scale.get), { $ref: REF_PREFIX + "io.k8s.api.autoscaling.v1.Scale" });
+  assert.deepEqual((scale.get as Json)["x-kubernetes-group-version-kind"], {
+    group: "autoscaling",
+    kind: "Scale",
+    version: "v1",
+  });
+  assert.equal((scale.put as Json).operationId, "replaceAppsV1NamespacedDeploymentScale");
+  assert.equal(scale.post, undefined, "scale is not created");
   const watch = doc.paths["/apis/apps/v1/watch/namespaces/{namespace}/daemonsets/{name}"] as Record<
     string,
     Json
@@ -187,7 +202,7 @@ Deno.test("CRD document: reversed-group names, wrapped schema, synthesized list"
       gvk: { group, version: "v1", kind: "CronTab" },
       namespaced: true,
       resource: "crontabs",
-      subresources: ["status"],
+      subresources: [{ name: "status", verbs: ["get", "patch", "update"] }],
     }],
   });
   assertWellFormed(doc);

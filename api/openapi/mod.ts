@@ -10,6 +10,7 @@ export {
   type OpenApiV3DocumentOptions,
 } from "./document.ts";
 export { crdDefinitionName, crdListSchema, wrapCrdSchema } from "./crd.ts";
+export type { OpenApiSubresource } from "./paths.ts";
 export {
   buildOpenApiV3Index,
   hashDocument,

@@ -11,8 +11,6 @@ export const DELETE_OPTIONS = `${META}DeleteOptions`;
 export const PATCH = `${META}Patch`;
 export const WATCH_EVENT = `${META}WatchEvent`;
 export const API_RESOURCE_LIST = `${META}APIResourceList`;
-export const SCALE = "io.k8s.api.autoscaling.v1.Scale";
-export const TOKEN_REQUEST = "io.k8s.api.authentication.v1.TokenRequest";
 
 /** One kind served in a group-version. */
 export interface OpenApiKind {
@@ -25,12 +23,21 @@ export interface OpenApiKind {
   listDefinitionName?: string;
   /** Plural resource name (URL segment). */
   resource: string;
-  /** Subresources with a schema of their own: "status", "scale". */
-  subresources?: string[];
+  /** The subresources served under each object's path. */
+  subresources?: OpenApiSubresource[];
   /** Verbs served (default: all eight). */
   verbs?: string[];
   /** Strategic merge patch is accepted (built-ins; not custom resources). */
   strategicMerge?: boolean;
+}
+
+/** One subresource: its verbs and, when not the resource's own, the kind its bodies are. */
+export interface OpenApiSubresource {
+  name: string;
+  verbs: readonly string[];
+  /** The definition and kind of its bodies; absent: the resource's own. */
+  definitionName?: string;
+  gvk?: GroupVersionKind;
 }
 
 type Json = Record<string, unknown>;
@@ -214,34 +221,55 @@ export function kindPaths(kind: OpenApiKind): Record<string, Json> {
 
   const item = `${collection}/{name}`;
   const itemParams = [PATH_NAME, ...scopeParams];
-  const objectOps = (path: string, suffix: string, target: string) => {
-    if (verbs.has("get")) {
+  /** get, put, patch (and a subresource's post) of one object path, as `served` allows. */
+  const objectOps = (
+    path: string,
+    suffix: string,
+    target: string,
+    served: ReadonlySet<string>,
+    bodyGvk?: GroupVersionKind,
+  ) => {
+    const kindOf = bodyGvk ? { gvk: bodyGvk } : {};
+    if (served.has("get")) {
       add(path, itemParams, "get", {
         action: "get",
         id: id("read", suffix),
         responses: { "200": target },
+        ...kindOf,
       });
     }
-    if (verbs.has("update")) {
+    if (served.has("create")) {
+      add(path, itemParams, "post", {
+        action: "post",
+        id: id("create", suffix),
+        params: WRITE_PARAMS,
+        body: anyBody(target),
+        responses: { "200": target, "201": target, "202": target },
+        ...kindOf,
+      });
+    }
+    if (served.has("update")) {
       add(path, itemParams, "put", {
         action: "put",
         id: id("replace", suffix),
         params: WRITE_PARAMS,
         body: anyBody(target),
         responses: { "200": target, "201": target },
+        ...kindOf,
       });
     }
-    if (verbs.has("patch")) {
+    if (served.has("patch")) {
       add(path, itemParams, "patch", {
         action: "patch",
         id: id("patch", suffix),
         params: [...WRITE_PARAMS, query("force", "boolean")],
         body: patchBody(kind.strategicMerge ?? true),
         responses: { "200": target, "201": target },
+        ...kindOf,
       });
     }
   };
-  objectOps(item, "", def);
+  objectOps(item, "", def, new Set([...verbs].filter((v) => v !== "create")));
   if (verbs.has("delete")) {
     add(item, itemParams, "delete", {
       action: "delete",
@@ -252,18 +280,13 @@ export function kindPaths(kind: OpenApiKind): Record<string, Json> {
     });
   }
   for (const sub of kind.subresources ?? []) {
-    if (sub === "status") objectOps(`${item}/status`, "Status", def);
-    if (sub === "scale") objectOps(`${item}/scale`, "Scale", SCALE);
-    if (sub === "token") {
-      add(`${item}/token`, itemParams, "post", {
-        action: "post",
-        id: id("create", "Token"),
-        params: WRITE_PARAMS,
-        body: anyBody(TOKEN_REQUEST),
-        responses: { "200": TOKEN_REQUEST, "201": TOKEN_REQUEST, "202": TOKEN_REQUEST },
-        gvk: { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" },
-      });
-    }
+    objectOps(
+      `${item}/${sub.name}`,
+      capitalize(sub.name),
+      sub.definitionName ?? def,
+      new Set(sub.verbs),
+      sub.gvk,
+    );
   }
 
   if (verbs.has("watch")) {

@@ -50,7 +50,11 @@ export interface AppOptions {
 const PUBLIC = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
 function statusResponse(e: ApiError): Response {
-  return respondJson(e.toStatus(), e.code);
+  const res = respondJson(e.toStatus(), e.code);
+  // As upstream: clients (client-go) wait this long and retry a 429 or 5xx by themselves.
+  const after = e.details?.retryAfterSeconds;
+  if (after && after > 0) res.headers.set("retry-after", String(after));
+  return res;
 }
 
 function isPublic(path: string): boolean {

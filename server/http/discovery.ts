@@ -52,8 +52,12 @@ function resourceEntries(t: ResourceType): Record<string, unknown>[] {
       kind: t.kind,
       verbs: [...subresourceVerbs(sub)].sort(),
     };
+    // Its kind always; its group and version only when they are not the parent's (as upstream).
     const kind = subresourceKind(sub, gvkOf(t));
-    if (kind.kind !== t.kind || kind.group !== t.group) Object.assign(e, kind);
+    e.kind = kind.kind;
+    if (kind.group !== t.group || kind.version !== t.version) {
+      Object.assign(e, { group: kind.group, version: kind.version });
+    }
     out.push(e);
   }
   return out;

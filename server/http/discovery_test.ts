@@ -103,6 +103,19 @@ Deno.test("/api/v1 lists core resources with names, scope, verbs, short names an
     assert.equal(podStatus.kind, "Pod");
     assert.deepEqual([...(podStatus.verbs as string[])].sort(), ["get", "patch", "update"]);
     assert.equal(r.get("replicationcontrollers/scale")?.kind, "Scale");
+    // A body kind of the parent's group-version names no group or version; another's does
+    // (kubectl drain reads the eviction's group-version from here).
+    const binding = r.get("pods/binding")!;
+    assert.equal(binding.kind, "Binding");
+    assert.equal(binding.group, undefined);
+    assert.deepEqual(binding.verbs, ["create"]);
+    const eviction = r.get("pods/eviction")!;
+    assert.deepEqual([eviction.group, eviction.version, eviction.kind], [
+      "policy",
+      "v1",
+      "Eviction",
+    ]);
+    assert.deepEqual(r.get("pods/ephemeralcontainers")!.verbs, ["get", "patch", "update"]);
   } finally {
     await t.stop();
   }

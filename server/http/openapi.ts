@@ -2,13 +2,14 @@
  * `/openapi/v3` (an index of group-versions with content hashes) and one document per
  * group-version, built from the schema table and CRD schemas, cached until the registry changes.
  */
-import type { OpenApiKind, OpenApiV3Document } from "../../api/openapi/mod.ts";
+import type { OpenApiKind, OpenApiSubresource, OpenApiV3Document } from "../../api/openapi/mod.ts";
 
 // The document builder is loaded on the first /openapi request: an idle server need not hold it.
 const builder = () => import("../../api/openapi/mod.ts");
 import { REF_PREFIX, type SchemaResolver } from "../../api/schema/types.ts";
 import { findKind, schemaTable } from "../../api/schema/table.ts";
 import type { Registry } from "../registry/registry.ts";
+import { SUBRESOURCES } from "../registry/subresources.ts";
 
 interface Doc {
   /** The document, encoded once. */
@@ -64,7 +65,7 @@ export class OpenApiCache {
           gvk,
           namespaced: t.namespaced,
           resource: t.resource,
-          subresources: t.subresources,
+          subresources: t.subresources.map(subresourceOf),
           verbs: t.verbs,
         };
         if (t.custom) {
@@ -126,4 +127,16 @@ export class OpenApiCache {
     }
     return buildOpenApiV3Index(entries);
   }
+}
+
+/** A subresource as the OpenAPI paths describe it, from the subresource table. */
+function subresourceOf(name: string): OpenApiSubresource {
+  const info = Object.hasOwn(SUBRESOURCES, name) ? SUBRESOURCES[name] : undefined;
+  const out: OpenApiSubresource = { name, verbs: info?.verbs ?? [] };
+  const entry = info?.kind ? findKind(schemaTable, info.kind) : undefined;
+  if (info?.kind && entry) {
+    out.gvk = info.kind;
+    out.definitionName = entry.definition;
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import type { HookTable } from "../registry/builtin.ts";
 import type { KubeObject } from "../registry/types.ts";
 import type { ServiceIpAllocator } from "./service_ip.ts";
 import { validateWorkload, WORKLOAD_RULES } from "./workloads.ts";
+import { validatePod } from "./pods.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -151,6 +152,7 @@ export function builtinHooks(ips: ServiceIpAllocator): HookTable {
       prepareUpdate(o) {
         defaultPodSpec(obj(o.spec));
       },
+      validate: validatePod,
     },
     "/PodTemplate": templated(["template", "spec"]),
     "/ReplicationController": templated(["spec", "template", "spec"], "/ReplicationController"),

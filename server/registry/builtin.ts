@@ -53,7 +53,7 @@ const ROWS: Row[] = [
     res: "pods",
     short: ["po"],
     cat: ["all"],
-    sub: ["status"],
+    sub: ["binding", "ephemeralcontainers", "eviction", "status"],
     fields: [
       "spec.nodeName",
       "spec.restartPolicy",
@@ -359,6 +359,9 @@ const ROWS: Row[] = [
     cluster: true,
     cat: ["api-extensions"],
   },
+  // A pod's assignment to a node, created here or as pods/binding and stored by none: the pod
+  // gets the node (answered by a hook in server/).
+  { g: "", v: "v1", kind: "Binding", res: "bindings", verbs: ["create"], noSpec: true },
   // Review kinds: served for create only and stored by none (answered by hooks in server/).
   {
     g: "authentication.k8s.io",

@@ -51,8 +51,11 @@ export interface ResourceHooks {
   prepareCreate?(obj: KubeObject, ctx: HookContext): void | Promise<void>;
   /** Adjusts an updated object before validation; `old` is the stored one. */
   prepareUpdate?(obj: KubeObject, old: KubeObject, ctx: HookContext): void | Promise<void>;
-  /** Extra semantic validation, returning causes (empty = valid). */
-  validate?(obj: KubeObject, old: KubeObject | undefined): StatusCause[];
+  /**
+   * Extra semantic validation, returning causes (empty = valid). `old` is the stored object on
+   * update (undefined on create); `subresource` the one written ("" for the object itself).
+   */
+  validate?(obj: KubeObject, old: KubeObject | undefined, subresource: string): StatusCause[];
   /** Warnings for a valid object (the `Warning` header), e.g. what kno does not do yet. */
   warnings?(obj: KubeObject): string[];
   /** Called after a successful delete (e.g. release a ClusterIP). */

@@ -40,6 +40,9 @@ export interface AdmitOptions {
   /** Warnings for the `Warning` response header. */
   warnings: string[];
   create: boolean;
+  /** On update: the stored object, and the subresource written ("" for the object itself). */
+  old?: KubeObject;
+  subresource?: string;
 }
 
 /**
@@ -52,7 +55,7 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
     namespaced: t.namespaced,
     nameRule: nameRuleOf(t),
   });
-  const extra = t.hooks?.validate?.(obj, undefined) ?? [];
+  const extra = t.hooks?.validate?.(obj, opts.old, opts.subresource ?? "") ?? [];
   failIfAny(t, obj, [...causes, ...extra]);
   for (const w of t.hooks?.warnings?.(obj) ?? []) opts.warnings.push(w);
 }

@@ -16,6 +16,7 @@ import { jsonEqual } from "../../api/patch/json.ts";
 import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/types.ts";
 import { objectKey, objectModified } from "../storage/objects.ts";
 import type { Entry } from "../storage/cache.ts";
+import { subresourceField } from "../registry/subresources.ts";
 import { admit, type FieldValidation } from "./admission.ts";
 import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
 import {
@@ -163,7 +164,7 @@ export async function createObject(
 export interface UpdateInput {
   current: Entry;
   next: KubeObject;
-  /** "", "status" or "scale" (scale arrives here already mapped onto the object). */
+  /** "", or the subresource written ("scale" arrives here already mapped onto the object). */
   subresource: string;
   opts: WriteOptions;
   /** The resourceVersion precondition the client sent, if any. */
@@ -205,14 +206,18 @@ export async function updateObject(
   if (input.precondition && input.precondition !== String(oldMeta.resourceVersion)) {
     throw objectModified(refOf(call, String(oldMeta.name)));
   }
-  if (input.subresource === "status") {
-    // Only status changes through /status (plus metadata the status strategy keeps: none).
+  const owned = input.subresource ? subresourceField(input.subresource) : undefined;
+  if (owned?.length) {
+    // Only the subresource's own field changes through it (/status: the status).
     const merged = clone(old);
-    merged.status = next.status;
+    setField(merged, owned, fieldAt(next, owned));
     next = merged;
-  } else if (t.hasStatus) {
-    if (old.status === undefined) delete next.status;
-    else next.status = clone(old.status);
+  } else if (!owned) {
+    // Writes to the object itself keep what its subresources own.
+    for (const sub of t.subresources) {
+      const field = subresourceField(sub);
+      if (field?.length) setField(next, field, clone(fieldAt(old, field)));
+    }
   }
   const nm = metaOf(next);
   for (
@@ -253,6 +258,8 @@ export async function updateObject(
     fieldValidation: input.opts.fieldValidation,
     warnings: call.warnings,
     create: false,
+    old,
+    subresource: input.subresource,
   });
   if (tracksGeneration(t) && specChanged(t, old, next)) {
     nm.generation = Number(oldMeta.generation ?? 0) + 1;
@@ -289,4 +296,31 @@ export async function updateObject(
 function stripRv(o: KubeObject): KubeObject {
   const { resourceVersion: _r, managedFields: _m, ...meta } = o.metadata ?? {};
   return { ...o, metadata: meta };
+}
+
+type Fields = Record<string, unknown>;
+
+/** The value at `path` in `o` (undefined when any step is missing). */
+function fieldAt(o: KubeObject, path: readonly string[]): unknown {
+  let cur: unknown = o;
+  for (const k of path) {
+    if (!cur || typeof cur !== "object" || Array.isArray(cur)) return undefined;
+    cur = (cur as Fields)[k];
+  }
+  return cur;
+}
+
+/** Sets (or, for undefined, removes) the value at `path`, making objects on the way. */
+function setField(o: KubeObject, path: readonly string[], value: unknown): void {
+  let cur = o as Fields;
+  for (const k of path.slice(0, -1)) {
+    const nextStep = cur[k];
+    if (!nextStep || typeof nextStep !== "object" || Array.isArray(nextStep)) {
+      if (value === undefined) return;
+      cur = cur[k] = {};
+    } else cur = nextStep as Fields;
+  }
+  const last = path[path.length - 1]!;
+  if (value === undefined) delete cur[last];
+  else cur[last] = value;
 }
