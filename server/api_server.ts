@@ -17,6 +17,7 @@ import { crdWarnings, validateCrd } from "./kinds/crd.ts";
 import { builtinHooks } from "./kinds/hooks.ts";
 import { installReviews } from "./kinds/reviews.ts";
 import { ServiceIpAllocator } from "./kinds/service_ip.ts";
+import { clusterIPsOf, nodePortRange, nodePortsOf } from "./kinds/services.ts";
 import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts";
 import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
@@ -102,12 +103,14 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const now = opts.now ?? (() => new Date());
   const cache = new WatchCache(opts.store, log);
   const store = new ObjectStore(opts.store, cache);
-  const ips = new ServiceIpAllocator(opts.serviceCIDR, () => {
-    return cache.list("/registry/core/services/").map((e) =>
-      String((e.obj.spec as { clusterIP?: string } | undefined)?.clusterIP ?? "")
-    );
-  });
-  const hooks = builtinHooks(ips);
+  // What stored Services hold, read from the watch cache when an allocator first needs it.
+  const storedServices = () => cache.list("/registry/core/services/").map((e) => e.obj);
+  const ips = new ServiceIpAllocator(
+    opts.serviceCIDR,
+    () => storedServices().flatMap(clusterIPsOf),
+  );
+  const nodePorts = nodePortRange(() => storedServices().flatMap(nodePortsOf));
+  const hooks = builtinHooks({ ips, nodePorts });
   hooks["apiextensions.k8s.io/CustomResourceDefinition"] = {
     validate: (o) => validateCrd(o),
     warnings: crdWarnings,

@@ -241,3 +241,50 @@ Deno.test("kubectl create -f with generateName gives each object a fresh suffixe
     assert.equal(await s.stop(), 0, s.log());
   }
 });
+
+Deno.test("kubectl create service: node ports are held by one Service each and follow the type", async () => {
+  const s = await startServer();
+  try {
+    await s.k("create", "service", "nodeport", "web", "--tcp=80:8080", "--node-port=30080");
+    const web = await getJson(s, "service", "web");
+    assert.equal(web.spec.ports[0].nodePort, 30080);
+    assert.equal(web.spec.ports[0].targetPort, 8080);
+    const clash = await s.kubectl([
+      "create",
+      "service",
+      "nodeport",
+      "other",
+      "--tcp=80:80",
+      "--node-port=30080",
+    ]);
+    assert.notEqual(clash.code, 0);
+    assert.match(
+      clash.stderr,
+      /spec\.ports\[0\]\.nodePort: Invalid value: 30080: provided port is already allocated/,
+    );
+    await s.k("create", "service", "loadbalancer", "lb", "--tcp=443");
+    const lb = await getJson(s, "service", "lb");
+    assert.equal(lb.spec.allocateLoadBalancerNodePorts, true);
+    assert.ok(lb.spec.ports[0].nodePort >= 30000 && lb.spec.ports[0].nodePort <= 32767);
+    assert.match(await s.k("get", "service", "lb"), /443:3\d{4}\/TCP/);
+
+    // Back to ClusterIP: the node port goes, and another Service may take it.
+    await s.k("patch", "service", "web", "-p", '{"spec":{"type":"ClusterIP"}}');
+    assert.equal((await getJson(s, "service", "web")).spec.ports[0].nodePort, undefined);
+    await s.k("create", "service", "nodeport", "other", "--tcp=80:80", "--node-port=30080");
+    const moved = await s.kubectl([
+      "patch",
+      "service",
+      "web",
+      "-p",
+      '{"spec":{"clusterIP":"10.43.0.99"}}',
+    ]);
+    assert.notEqual(moved.code, 0);
+    assert.match(
+      moved.stderr,
+      /spec\.clusterIPs\[0\]: Invalid value: "10\.43\.0\.99": may not change once set/,
+    );
+  } finally {
+    await s.stop();
+  }
+});

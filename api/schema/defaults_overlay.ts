@@ -6,7 +6,7 @@
  *
  * Only unconditional defaults belong here. Defaults that depend on other fields (a container's
  * imagePullPolicy on its image tag, a Job's completions/parallelism when both are unset, a
- * Deployment's rollingUpdate when only `type` is given, a Service's externalTrafficPolicy by
+ * Deployment's rollingUpdate when only `type` is given, a Service's traffic policies by
  * type, resource requests copied from limits, …) are applied by code.
  *
  * Keys: definition name → property name → default value.
@@ -65,11 +65,7 @@ export const defaultsOverlay: Record<string, Record<string, unknown>> = {
     volumeMode: "Filesystem",
   },
   // core/v1: services, secrets, controllers
-  [`${CORE}.ServiceSpec`]: {
-    type: "ClusterIP",
-    sessionAffinity: "None",
-    internalTrafficPolicy: "Cluster",
-  },
+  [`${CORE}.ServiceSpec`]: { type: "ClusterIP", sessionAffinity: "None" },
   [`${CORE}.ServicePort`]: { protocol: "TCP" },
   [`${CORE}.EndpointPort`]: { protocol: "TCP" },
   [`${CORE}.Secret`]: { type: "Opaque" },

@@ -1,12 +1,11 @@
 /**
  * The few kinds with behaviour of their own beyond the schema: what upstream's strategies do on
  * create and update that kubectl users see (pod phase and pull policy, a Job's selector, a
- * Secret's stringData, a Service's cluster IP, a Namespace's phase and finalizer).
+ * Secret's stringData, a Namespace's phase and finalizer; a Service's are in services.ts).
  */
-import { invalid } from "../../api/status.ts";
 import type { HookTable } from "../registry/builtin.ts";
 import type { KubeObject } from "../registry/types.ts";
-import type { ServiceIpAllocator } from "./service_ip.ts";
+import { type ServiceAllocators, serviceHooks } from "./services.ts";
 import { validateWorkload, WORKLOAD_RULES } from "./workloads.ts";
 import { validatePod } from "./pods.ts";
 
@@ -137,7 +136,7 @@ function jobDefaults(o: KubeObject) {
   defaultPodSpec(at(o, ["spec", "template", "spec"]));
 }
 
-export function builtinHooks(ips: ServiceIpAllocator): HookTable {
+export function builtinHooks(services: ServiceAllocators): HookTable {
   return {
     "/Pod": {
       prepareCreate(o) {
@@ -188,48 +187,7 @@ export function builtinHooks(ips: ServiceIpAllocator): HookTable {
         };
       },
     },
-    "/Service": {
-      async prepareCreate(o, ctx) {
-        const spec = (o.spec ??= {}) as Obj;
-        for (const p of list(spec.ports)) if (p.targetPort === undefined) p.targetPort = p.port;
-        if (spec.type === "ExternalName") return;
-        if (spec.clusterIP === "None") {
-          spec.clusterIPs = ["None"];
-        } else {
-          const ip = await ips.allocate(
-            typeof spec.clusterIP === "string" && spec.clusterIP ? spec.clusterIP : undefined,
-            ctx.dryRun,
-          );
-          if (ip instanceof Error) {
-            throw invalid("Service", "", String(o.metadata?.name ?? ""), [
-              { type: "FieldValueInvalid", field: "spec.clusterIPs", message: ip.message },
-            ]);
-          }
-          spec.clusterIP = ip;
-          spec.clusterIPs = [ip];
-        }
-        spec.ipFamilies ??= ["IPv4"];
-        spec.ipFamilyPolicy ??= "SingleStack";
-        if (spec.type === "NodePort" || spec.type === "LoadBalancer") {
-          for (const p of list(spec.ports)) {
-            if (p.nodePort === undefined) p.nodePort = 30000 + Math.floor(Math.random() * 2768);
-          }
-          spec.externalTrafficPolicy ??= "Cluster";
-        }
-      },
-      prepareUpdate(o, old) {
-        const spec = (o.spec ??= {}) as Obj;
-        const oldSpec = obj(old.spec) ?? {};
-        for (const p of list(spec.ports)) if (p.targetPort === undefined) p.targetPort = p.port;
-        for (const f of ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"]) {
-          if (spec[f] === undefined && oldSpec[f] !== undefined) spec[f] = oldSpec[f];
-        }
-      },
-      afterDelete(o) {
-        const ip = obj(o.spec)?.clusterIP;
-        if (typeof ip === "string") ips.release(ip);
-      },
-    },
+    "/Service": serviceHooks(services),
   };
 }
 

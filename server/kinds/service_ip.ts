@@ -2,6 +2,7 @@
  * Cluster IPs from the service CIDR. The first address goes to `default/kubernetes`; the set in
  * use is rebuilt from the stored Services, so nothing extra is persisted.
  */
+import { NumberRange, type RangeError } from "./number_range.ts";
 
 export function parseCidr(cidr: string): { base: number; size: number } {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
@@ -30,14 +31,23 @@ function ipToNumber(s: string): number | undefined {
 
 export class ServiceIpAllocator {
   #base: number;
-  #size: number;
-  #used = new Set<number>();
-  #loaded = false;
+  #range: NumberRange;
 
-  constructor(cidr: string, private usedNow: () => string[]) {
+  constructor(readonly cidr: string, usedNow: () => string[]) {
     const { base, size } = parseCidr(cidr);
     this.#base = base;
-    this.#size = size;
+    // Neither the network nor the broadcast address; the static band as upstream sizes it.
+    this.#range = new NumberRange(
+      base + 1,
+      base + size - 2,
+      Math.min(Math.max(16, Math.floor(size / 16)), 256),
+      function* () {
+        for (const ip of usedNow()) {
+          const n = ipToNumber(ip);
+          if (n !== undefined) yield n;
+        }
+      },
+    );
   }
 
   /** The first usable address (the `kubernetes` service's). */
@@ -45,49 +55,21 @@ export class ServiceIpAllocator {
     return ipToString(this.#base + 1);
   }
 
-  #load() {
-    if (this.#loaded) return;
-    for (const ip of this.usedNow()) {
-      const n = ipToNumber(ip);
-      if (n !== undefined) this.#used.add(n);
-    }
-    this.#loaded = true;
+  /** Whether `ip` is in the service range. */
+  contains(ip: string): boolean {
+    const n = ipToNumber(ip);
+    return n !== undefined && this.#range.contains(n);
   }
 
-  /** Allocates `wanted` (if free and in range) or a free address; an Error when impossible. */
-  allocate(wanted: string | undefined, dryRun: boolean): Promise<string | Error> {
-    this.#load();
-    if (wanted) {
-      const n = ipToNumber(wanted);
-      if (n === undefined || n <= this.#base || n >= this.#base + this.#size - 1) {
-        return Promise.resolve(
-          new Error(`Invalid value: "${wanted}": the provided IP is not in the valid range`),
-        );
-      }
-      if (this.#used.has(n)) {
-        return Promise.resolve(
-          new Error(`Invalid value: "${wanted}": provided IP is already allocated`),
-        );
-      }
-      if (!dryRun) this.#used.add(n);
-      return Promise.resolve(wanted);
-    }
-    // Dynamic allocations avoid the lower sixteenth, which upstream keeps for static IPs.
-    const lowest = this.#base + Math.max(2, Math.floor(this.#size / 16));
-    const span = this.#base + this.#size - 1 - lowest;
-    const start = Math.floor(Math.random() * span);
-    for (let i = 0; i < span; i++) {
-      const n = lowest + ((start + i) % span);
-      if (!this.#used.has(n)) {
-        if (!dryRun) this.#used.add(n);
-        return Promise.resolve(ipToString(n));
-      }
-    }
-    return Promise.resolve(new Error("range is full"));
+  /** Takes `wanted` (if free and in range) or a free address; else says why none. */
+  allocate(wanted: string | undefined, dryRun: boolean): string | RangeError {
+    const n = wanted === undefined ? undefined : ipToNumber(wanted) ?? -1;
+    const got = this.#range.allocate(n, dryRun);
+    return typeof got === "number" ? ipToString(got) : got;
   }
 
   release(ip: string) {
     const n = ipToNumber(ip);
-    if (n !== undefined) this.#used.delete(n);
+    if (n !== undefined) this.#range.release(n);
   }
 }

@@ -58,6 +58,12 @@ export interface ResourceHooks {
   validate?(obj: KubeObject, old: KubeObject | undefined, subresource: string): StatusCause[];
   /** Warnings for a valid object (the `Warning` header), e.g. what kno does not do yet. */
   warnings?(obj: KubeObject): string[];
+  /**
+   * Called once an update settled, to give back what `dropped` holds and `kept` does not (a
+   * Service's cluster IP or node ports): with the stored object and the one before it, or, when
+   * the write failed, the other way round. Not called on dry runs.
+   */
+  afterUpdate?(kept: KubeObject, dropped: KubeObject, ctx: HookContext): void | Promise<void>;
   /** Called after a successful delete (e.g. release a ClusterIP). */
   afterDelete?(obj: KubeObject, ctx: HookContext): void | Promise<void>;
 }

@@ -254,6 +254,36 @@ export async function updateObject(
   const now = svc.now();
   const dryRun = isDryRun(call);
   await t.hooks?.prepareUpdate?.(next, old, { now, dryRun });
+  const settle = async (kept: KubeObject, dropped: KubeObject) => {
+    if (!dryRun) await t.hooks?.afterUpdate?.(kept, dropped, { now, dryRun });
+  };
+  try {
+    const written = await writeUpdate(svc, call, input, old, next, now, dryRun);
+    // What the old object held and the written one does not is given back (a Service's ports),
+    // and what preparing took for an object that was deleted or left unchanged instead.
+    await settle(written, old);
+    await settle(written, next);
+    return written;
+  } catch (e) {
+    // Nothing was written: what preparing the update took is given back.
+    await settle(old, next);
+    throw e;
+  }
+}
+
+/** The part of an update after its hooks prepared it: admission, managed fields, the write. */
+async function writeUpdate(
+  svc: RestServices,
+  call: Call,
+  input: UpdateInput,
+  old: KubeObject,
+  next: KubeObject,
+  now: Date,
+  dryRun: boolean,
+): Promise<KubeObject> {
+  const { t } = call;
+  const nm = metaOf(next);
+  const oldMeta = old.metadata ?? {};
   admit(t, next, {
     fieldValidation: input.opts.fieldValidation,
     warnings: call.warnings,
