@@ -11,6 +11,7 @@ import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../
 import type { RestServices } from "../rest/context.ts";
 import { handleResourceRequest } from "../rest/dispatch.ts";
 import { respondJson } from "../rest/read.ts";
+import { isCompressible, negotiateEncoding } from "../rest/compress.ts";
 import { splitRequestUrl } from "../rest/request.ts";
 import type { OpenApiCache } from "./openapi.ts";
 import type { Metrics } from "./metrics.ts";
@@ -137,6 +138,8 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
     } catch (err) {
       res = failed(err);
     }
+    // Only large bodies are looked at again (no extra await on the common path).
+    if (isCompressible(res)) res = await negotiateEncoding(req, res);
     const ms = performance.now() - started;
     opts.metrics.observe(req.method, res.status, ms);
     log.debug("request", {

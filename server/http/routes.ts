@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { notAcceptable } from "../../api/status.ts";
 import { notFoundPlain } from "../rest/dispatch.ts";
 import { respondJson } from "../rest/read.ts";
+import { compressible } from "../rest/compress.ts";
 import type { AppOptions } from "./app.ts";
 import {
   AGGREGATED_CONTENT_TYPE,
@@ -120,26 +121,32 @@ export function createFixedRoutes(opts: AppOptions): Hono {
       );
     }
     const body = (await opts.openapi.v2())[format];
-    return new Response(body, {
-      headers: {
-        "content-length": String(body.byteLength),
-        "content-type": format === "protobuf" ? OPENAPI_V2_PROTOBUF : "application/json",
-      },
-    });
+    return compressible(
+      new Response(body, {
+        headers: {
+          "content-length": String(body.byteLength),
+          "content-type": format === "protobuf" ? OPENAPI_V2_PROTOBUF : "application/json",
+        },
+      }),
+      body,
+    );
   });
   app.get("/openapi/v3", async () => respondJson(await opts.openapi.index()));
   app.get("/openapi/v3/*", async (c) => {
     const path = new URL(c.req.url).pathname.slice("/openapi/v3/".length);
     const doc = await opts.openapi.document(path);
     if (!doc) throw notFoundPlain();
-    return new Response(doc.bytes, {
-      headers: {
-        "content-length": String(doc.bytes.byteLength),
-        "content-type": "application/json",
-        etag: `"${doc.hash}"`,
-        "cache-control": "public, immutable",
-      },
-    });
+    return compressible(
+      new Response(doc.bytes, {
+        headers: {
+          "content-length": String(doc.bytes.byteLength),
+          "content-type": "application/json",
+          etag: `"${doc.hash}"`,
+          "cache-control": "public, immutable",
+        },
+      }),
+      doc.bytes,
+    );
   });
 
   return app;

@@ -17,10 +17,10 @@ Deno.test("the first address belongs to the kubernetes service", () => {
   assert.equal(new ServiceIpAllocator("172.20.5.0/24", () => []).first(), "172.20.5.1");
 });
 
-Deno.test("dynamic allocations come from above the static band first, then from it; never repeat", async () => {
+Deno.test("dynamic allocations come from above the static band first, then from it; never repeat", () => {
   const ips = new ServiceIpAllocator("10.96.0.0/24", () => []);
   const seen = new Set<string>();
-  const next = async (i: number) => {
+  const next = (i: number) => {
     const ip = ips.allocate(undefined, false);
     assert.equal(typeof ip, "string", `allocation ${i}: ${String(ip)}`);
     assert.ok(String(ip).startsWith("10.96.0."));
@@ -31,11 +31,11 @@ Deno.test("dynamic allocations come from above the static band first, then from 
   // 256 addresses: never the network or broadcast; .1-.16 (the static band, upstream's
   // max(16, size/16)) only once the 238 above it are gone.
   for (let i = 0; i < 238; i++) {
-    const last = await next(i);
+    const last = next(i);
     assert.ok(last >= 17 && last <= 254, String(last));
   }
   for (let i = 0; i < 16; i++) {
-    const last = await next(i);
+    const last = next(i);
     assert.ok(last >= 1 && last <= 16, String(last));
   }
   assert.equal(ips.allocate(undefined, false), "full");
@@ -43,7 +43,7 @@ Deno.test("dynamic allocations come from above the static band first, then from 
   assert.equal(ips.allocate(undefined, false), "10.96.0.100");
 });
 
-Deno.test("a requested address is given if free and in range", async () => {
+Deno.test("a requested address is given if free and in range", () => {
   const ips = new ServiceIpAllocator("10.43.0.0/16", () => ["10.43.0.1", "10.43.0.10", "bogus"]);
   assert.equal(ips.allocate("10.43.200.1", false), "10.43.200.1");
   assert.equal(ips.allocate("10.43.200.1", false), "taken");
@@ -53,7 +53,7 @@ Deno.test("a requested address is given if free and in range", async () => {
   }
 });
 
-Deno.test("a dry-run allocation reserves nothing", async () => {
+Deno.test("a dry-run allocation reserves nothing", () => {
   const ips = new ServiceIpAllocator("10.43.0.0/16", () => []);
   assert.equal(ips.allocate("10.43.1.1", true), "10.43.1.1");
   assert.equal(ips.allocate("10.43.1.1", false), "10.43.1.1");

@@ -17,6 +17,7 @@ import {
   wantsTable,
 } from "./table.ts";
 import { warningHeader } from "./warning.ts";
+import { compressible } from "./compress.ts";
 
 /** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
 export function viewJson(t: ResourceType, e: Entry): string {
@@ -107,10 +108,12 @@ export function respondJson(
   const json = typeof body === "string"
     ? body
     : jsonOfWritten(body as KubeObject) ?? JSON.stringify(body);
-  if (!warnings.length) return new Response(json, { status, headers: JSON_HEADERS });
+  if (!warnings.length) {
+    return compressible(new Response(json, { status, headers: JSON_HEADERS }), json);
+  }
   const headers: [string, string][] = [["content-type", "application/json"]];
   for (const w of warnings) headers.push(["warning", warningHeader(w)]);
-  return new Response(json, { status, headers });
+  return compressible(new Response(json, { status, headers }), json);
 }
 
 export async function handleGet(svc: RestServices, call: Call): Promise<Response> {
