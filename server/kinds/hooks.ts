@@ -7,7 +7,8 @@ import type { HookTable } from "../registry/builtin.ts";
 import type { KubeObject } from "../registry/types.ts";
 import { type ServiceAllocators, serviceHooks } from "./services.ts";
 import { validateWorkload, WORKLOAD_RULES } from "./workloads.ts";
-import { validatePod } from "./pods.ts";
+import { validatePod, validatePodSpec } from "./pods.ts";
+import { validateConfigMap, validateSecret } from "./config_data.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -74,7 +75,10 @@ const templated = (path: string[], kind?: string) => {
   return {
     prepareCreate: apply,
     prepareUpdate: apply,
-    ...(rule ? { validate: (o: KubeObject) => validateWorkload(o, rule) } : {}),
+    validate: (o: KubeObject) => [
+      ...(rule ? validateWorkload(o, rule) : []),
+      ...validatePodSpec(at(o, path) ?? {}, path.join(".")),
+    ],
   };
 };
 
@@ -136,6 +140,8 @@ function jobDefaults(o: KubeObject) {
   defaultPodSpec(at(o, ["spec", "template", "spec"]));
 }
 
+const JOB_POD = ["spec", "template", "spec"];
+
 export function builtinHooks(services: ServiceAllocators): HookTable {
   return {
     "/Pod": {
@@ -161,6 +167,7 @@ export function builtinHooks(services: ServiceAllocators): HookTable {
     "apps/DaemonSet": templated(["spec", "template", "spec"], "apps/DaemonSet"),
     "batch/CronJob": templated(["spec", "jobTemplate", "spec", "template", "spec"]),
     "batch/Job": {
+      validate: (o) => validatePodSpec(at(o, JOB_POD) ?? {}, JOB_POD.join(".")),
       prepareCreate: jobDefaults,
       prepareUpdate(o) {
         const spec = obj(o.spec);
@@ -168,7 +175,12 @@ export function builtinHooks(services: ServiceAllocators): HookTable {
         defaultPodSpec(at(o, ["spec", "template", "spec"]));
       },
     },
-    "/Secret": { prepareCreate: foldStringData, prepareUpdate: foldStringData },
+    "/Secret": {
+      prepareCreate: foldStringData,
+      prepareUpdate: foldStringData,
+      validate: validateSecret,
+    },
+    "/ConfigMap": { validate: validateConfigMap },
     "/Namespace": {
       prepareCreate(o) {
         const meta = o.metadata!;

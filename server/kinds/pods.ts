@@ -55,7 +55,7 @@ export const UPDATABLE_POD_SPEC_FIELDS = [
 /** The causes a pod fails with; `old` and `subresource` as the validate hook gets them. */
 export function validatePod(o: KubeObject, old: KubeObject | undefined, subresource: string) {
   const spec = obj(o.spec) ?? {};
-  const causes = validatePodSpec(spec);
+  const causes = validatePodSpec(spec, "spec");
   if (!old) return causes;
   const oldSpec = obj(old.spec) ?? {};
   if (subresource === "ephemeralcontainers") {
@@ -66,15 +66,20 @@ export function validatePod(o: KubeObject, old: KubeObject | undefined, subresou
   return causes;
 }
 
-function validatePodSpec(spec: Obj): StatusCause[] {
+/**
+ * The rules of a pod spec at `at` (a Pod's "spec", a template's "spec.template.spec"): workload
+ * templates are held to them too, as upstream validates a template as the pods it makes.
+ */
+export function validatePodSpec(spec: Obj, at: string): StatusCause[] {
   const causes: StatusCause[] = [];
-  if (items(spec.containers).length === 0) causes.push(required("spec.containers"));
+  if (items(spec.containers).length === 0) causes.push(required(`${at}.containers`));
   const volumes = new Set(items(spec.volumes).map((v) => v.name));
+  causes.push(...validateVolumePaths(items(spec.volumes), `${at}.volumes`));
   const names = new Set<unknown>();
   const runnable = new Set<unknown>();
   for (const list of CONTAINER_LISTS) {
     items(spec[list]).forEach((c, i) => {
-      const path = `spec.${list}[${i}]`;
+      const path = `${at}.${list}[${i}]`;
       const name = c.name;
       if (typeof name === "string" && name !== "") {
         for (const msg of isDns1123Label(name)) causes.push(invalid(`${path}.name`, name, msg));
@@ -92,6 +97,9 @@ function validatePodSpec(spec: Obj): StatusCause[] {
       items(c.volumeMounts).forEach((m, j) => {
         if (!volumes.has(m.name)) {
           causes.push(fieldError("FieldValueNotFound", `${path}.volumeMounts[${j}].name`, m.name));
+        }
+        if (typeof m.subPath === "string" && m.subPath !== "") {
+          causes.push(...descendingPath(m.subPath, `${path}.volumeMounts[${j}].subPath`));
         }
         if (list === "ephemeralContainers") {
           for (const f of ["subPath", "subPathExpr"]) {
@@ -119,6 +127,53 @@ function validatePodSpec(spec: Obj): StatusCause[] {
       }
     });
   }
+  return causes;
+}
+
+/**
+ * A path inside a volume or container: relative, and never stepping up (`..`), so that what
+ * the kubelet writes or mounts stays inside (upstream's validateLocalDescendingPath).
+ */
+function descendingPath(path: string, field: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  if (path.startsWith("/")) causes.push(invalid(field, path, "must be a relative path"));
+  if (path.split("/").includes("..")) causes.push(invalid(field, path, "must not contain '..'"));
+  return causes;
+}
+
+/** A file a volume projects: also not a name that starts with '..' (the kubelet's own). */
+function projectedPath(path: unknown, field: string): StatusCause[] {
+  if (typeof path !== "string" || path === "") return [required(field)];
+  const causes = descendingPath(path, field);
+  if (path.startsWith("..") && !path.startsWith("../")) {
+    causes.push(invalid(field, path, "must not start with '..'"));
+  }
+  return causes;
+}
+
+/** The file paths of configMap, secret, downwardAPI and projected volumes. */
+function validateVolumePaths(volumes: Obj[], at: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const itemPaths = (source: Obj | undefined, field: string) =>
+    items(source?.items).forEach((item, k) =>
+      causes.push(...projectedPath(item.path, `${field}.items[${k}].path`))
+    );
+  volumes.forEach((v, i) => {
+    const path = `${at}[${i}]`;
+    for (const kind of ["configMap", "secret", "downwardAPI"]) {
+      itemPaths(obj(v[kind]), `${path}.${kind}`);
+    }
+    items(obj(v.projected)?.sources).forEach((source, j) => {
+      const field = `${path}.projected.sources[${j}]`;
+      for (const kind of ["configMap", "secret", "downwardAPI"]) {
+        itemPaths(obj(source[kind]), `${field}.${kind}`);
+      }
+      for (const kind of ["serviceAccountToken", "clusterTrustBundle"]) {
+        const s = obj(source[kind]);
+        if (s) causes.push(...projectedPath(s.path, `${field}.${kind}.path`));
+      }
+    });
+  });
   return causes;
 }
 

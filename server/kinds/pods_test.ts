@@ -148,3 +148,45 @@ Deno.test("pods: the spec is fixed but for images, a shorter deadline, added tol
   // A status write is not a spec write.
   assert.deepEqual(fields(pod({ ...(old.spec as Obj) }), onNode, "status"), []);
 });
+
+Deno.test("pods: volume files and subPaths stay inside (relative, no '..')", () => {
+  const spec = (volumes: Obj[], subPath?: string): Obj => ({
+    containers: [{
+      name: "c",
+      image: "x",
+      volumeMounts: [{ name: "v", mountPath: "/d", ...(subPath ? { subPath } : {}) }],
+    }],
+    volumes,
+  });
+  const cmItems = (
+    path: string,
+  ) => [{ name: "v", configMap: { name: "cm", items: [{ key: "k", path }] } }];
+  assert.deepEqual(fields(pod(spec(cmItems("conf/app.yaml")))), []);
+  assert.deepEqual(fields(pod(spec(cmItems("/etc/passwd")))), [
+    'spec.volumes[0].configMap.items[0].path: Invalid value: "/etc/passwd": must be a relative path',
+  ]);
+  assert.deepEqual(fields(pod(spec(cmItems("a/../../x")))), [
+    `spec.volumes[0].configMap.items[0].path: Invalid value: "a/../../x": must not contain '..'`,
+  ]);
+  assert.deepEqual(fields(pod(spec(cmItems("..data")))), [
+    `spec.volumes[0].configMap.items[0].path: Invalid value: "..data": must not start with '..'`,
+  ]);
+  const projected = [{
+    name: "v",
+    projected: {
+      sources: [
+        { secret: { name: "s", items: [{ key: "k", path: "../k" }] } },
+        { serviceAccountToken: { path: "/token" } },
+      ],
+    },
+  }];
+  assert.deepEqual(fields(pod(spec(projected))), [
+    `spec.volumes[0].projected.sources[0].secret.items[0].path: Invalid value: "../k": must not contain '..'`,
+    'spec.volumes[0].projected.sources[1].serviceAccountToken.path: Invalid value: "/token": must be a relative path',
+  ]);
+  const empty = [{ name: "v", emptyDir: {} }];
+  assert.deepEqual(fields(pod(spec(empty, "logs/app"))), []);
+  assert.deepEqual(fields(pod(spec(empty, "../host"))), [
+    `spec.containers[0].volumeMounts[0].subPath: Invalid value: "../host": must not contain '..'`,
+  ]);
+});

@@ -480,6 +480,25 @@ Deno.test("workload rules beyond the schema: 422 on create, update and the scale
     const scale = await t.patch(`${path}/web/scale`, { spec: { replicas: -3 } });
     assert.equal(scale.status, 422, scale.text);
     assert.equal((await t.patch(`${path}/web/scale`, { spec: { replicas: 3 } })).status, 200);
+    // The template is held to the pod rules, as the pods it makes would be.
+    const noImage = structuredClone(deployment("web3"));
+    const template = (noImage.spec as Json).template as Json;
+    ((template.spec as Json).containers as Json[])[0]!.image = undefined;
+    const refused = await t.post(path, noImage);
+    assert.equal(refused.status, 422, refused.text);
+    assert.equal(
+      ((refused.body.details as Json).causes as Json[])[0]!.field,
+      "spec.template.spec.containers[0].image",
+    );
+    const jobs = "/apis/batch/v1/namespaces/default/jobs";
+    const job = await t.post(jobs, {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "j" },
+      spec: { template: { spec: { restartPolicy: "Never", containers: [] } } },
+    });
+    assert.equal(job.status, 422, job.text);
+    assert.match(String(job.body.message), /spec\.template\.spec\.containers: Required value/);
   } finally {
     await t.stop();
   }
