@@ -330,3 +330,34 @@ Deno.test("kubectl patch applies json, merge and strategic patches; label and an
     assert.equal(await s.stop(), 0, s.log());
   }
 });
+
+Deno.test("kubectl apply of a changed selector or Job template gets upstream's 'field is immutable'", async () => {
+  const s = await startServer();
+  try {
+    const deploy = (app: string) =>
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: ${app}}}
+  template:
+    metadata: {labels: {app: ${app}}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+`;
+    assert.equal((await s.kubectl(["apply", "-f", "-"], { stdin: deploy("web") })).code, 0);
+    const relabel = await s.kubectl(["apply", "-f", "-"], { stdin: deploy("web-v2") });
+    assert.notEqual(relabel.code, 0);
+    assert.match(
+      relabel.stderr,
+      /The Deployment "web" is invalid: spec\.selector: Invalid value: .*field is immutable/,
+    );
+    assert.equal((await getJson(s, "deploy", "web")).spec.selector.matchLabels.app, "web");
+
+    await s.k("create", "job", "once", "--image=busybox:1.36");
+    const retarget = await s.kubectl(["set", "image", "job/once", "once=busybox:1.37"]);
+    assert.notEqual(retarget.code, 0);
+    assert.match(retarget.stderr, /spec\.template: Invalid value: .*field is immutable/);
+  } finally {
+    await s.stop();
+  }
+});

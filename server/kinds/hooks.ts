@@ -9,6 +9,7 @@ import { type ServiceAllocators, serviceHooks } from "./services.ts";
 import { validateWorkload, WORKLOAD_RULES } from "./workloads.ts";
 import { validatePod, validatePodSpec } from "./pods.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
+import { IMMUTABLE_RULES, validateImmutable, validateRollingUpdate } from "./immutable.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -78,6 +79,7 @@ const templated = (path: string[], kind?: string) => {
     validate: (o: KubeObject) => [
       ...(rule ? validateWorkload(o, rule) : []),
       ...validatePodSpec(at(o, path) ?? {}, path.join(".")),
+      ...(kind === "apps/Deployment" ? validateRollingUpdate(o) : []),
     ],
   };
 };
@@ -143,7 +145,7 @@ function jobDefaults(o: KubeObject) {
 const JOB_POD = ["spec", "template", "spec"];
 
 export function builtinHooks(services: ServiceAllocators): HookTable {
-  return {
+  return withImmutableFields({
     "/Pod": {
       prepareCreate(o) {
         defaultPodSpec(obj(o.spec));
@@ -200,7 +202,20 @@ export function builtinHooks(services: ServiceAllocators): HookTable {
       },
     },
     "/Service": serviceHooks(services),
-  };
+  });
+}
+
+/** Adds each kind's immutable-field rules (immutable.ts) to its validation on update. */
+function withImmutableFields(table: HookTable): HookTable {
+  for (const [kind, rule] of Object.entries(IMMUTABLE_RULES)) {
+    const hooks = table[kind] ??= {};
+    const validate = hooks.validate;
+    hooks.validate = (o, old, subresource) => [
+      ...(validate?.(o, old, subresource) ?? []),
+      ...(old ? validateImmutable(o, old, rule) : []),
+    ];
+  }
+  return table;
 }
 
 function qosClass(spec: Obj | undefined): string {
