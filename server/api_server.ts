@@ -22,7 +22,7 @@ import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts
 import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
 import { installEventsV1 } from "./kinds/events.ts";
-import { installPodActions } from "./kinds/pod_actions.ts";
+import { installPodActions } from "./kinds/pod_subresources.ts";
 import {
   type ServiceAccountLookup,
   ServiceAccountTokens,

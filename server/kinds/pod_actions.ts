@@ -355,23 +355,3 @@ export async function evictPod(
     }
   }
 }
-
-/**
- * Serves `pods/binding` and the `bindings` collection (answered by the Binding row) and
- * `pods/eviction` (answered by `eviction`, a row of policy/v1 Eviction) on the Pod row.
- */
-export function installPodActions(
-  types: ResourceType[],
-  eviction: ResourceType,
-  client: InternalClient,
-): void {
-  const find = (group: string, kind: string) =>
-    types.find((t) => t.group === group && t.kind === kind);
-  const pods = find("", "Pod");
-  const pdbs = find("policy", "PodDisruptionBudget");
-  const bindings = find("", "Binding");
-  if (!pods || !pdbs || !bindings) return;
-  bindings.virtual = (b, ctx) => bindPod(client, pods, b, ctx);
-  eviction.virtual = (e, ctx) => evictPod(client, pods, pdbs, e, ctx);
-  pods.createSubresources = { ...pods.createSubresources, binding: bindings, eviction };
-}
