@@ -18,6 +18,7 @@ import { builtinHooks } from "./kinds/hooks.ts";
 import { installReviews } from "./kinds/reviews.ts";
 import { ServiceIpAllocator } from "./kinds/service_ip.ts";
 import { clusterIPsOf, nodePortRange, nodePortsOf } from "./kinds/services.ts";
+import { type ObjectLookup, SYSTEM_PRIORITY_CLASSES } from "./kinds/pod_admission.ts";
 import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts";
 import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
@@ -110,7 +111,12 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     () => storedServices().flatMap(clusterIPsOf),
   );
   const nodePorts = nodePortRange(() => storedServices().flatMap(nodePortsOf));
-  const hooks = builtinHooks({ ips, nodePorts });
+  const objects: ObjectLookup = {
+    get: (prefix, ns, name) =>
+      cache.get(ns ? `/registry/${prefix}/${ns}/${name}` : `/registry/${prefix}/${name}`)?.obj,
+    list: (prefix) => cache.list(`/registry/${prefix}/`).map((e) => e.obj),
+  };
+  const hooks = builtinHooks({ ips, nodePorts }, objects);
   hooks["apiextensions.k8s.io/CustomResourceDefinition"] = {
     validate: (o) => validateCrd(o),
     warnings: crdWarnings,
@@ -179,6 +185,18 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       if (!(await client.get(nsType, "", name))) {
         await client.create(nsType, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
         log.info("created namespace", { object: name });
+      }
+    }
+    const pcType = registry.lookup("scheduling.k8s.io", "v1", "priorityclasses")!;
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      if (!(await client.get(pcType, "", pc.name))) {
+        await client.create(pcType, {
+          apiVersion: "scheduling.k8s.io/v1",
+          kind: "PriorityClass",
+          metadata: { name: pc.name },
+          value: pc.value,
+          description: pc.description,
+        });
       }
     }
     const svcType = registry.lookup("", "v1", "services")!;

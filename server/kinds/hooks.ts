@@ -8,6 +8,12 @@ import type { KubeObject } from "../registry/types.ts";
 import { type ServiceAllocators, serviceHooks } from "./services.ts";
 import { validateWorkload, WORKLOAD_RULES } from "./workloads.ts";
 import { validatePod, validatePodSpec } from "./pods.ts";
+import {
+  admitNewEphemeralContainers,
+  admitNewPod,
+  type ObjectLookup,
+  validatePriorityClass,
+} from "./pod_admission.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
 import { IMMUTABLE_RULES, validateImmutable, validateRollingUpdate } from "./immutable.ts";
 
@@ -144,22 +150,26 @@ function jobDefaults(o: KubeObject) {
 
 const JOB_POD = ["spec", "template", "spec"];
 
-export function builtinHooks(services: ServiceAllocators): HookTable {
+export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup): HookTable {
   return withImmutableFields({
     "/Pod": {
-      prepareCreate(o) {
+      async prepareCreate(o) {
         defaultPodSpec(obj(o.spec));
+        await admitNewPod(o, objects);
         const spec = obj(o.spec);
-        if (spec && spec.serviceAccountName === undefined) spec.serviceAccountName = "default";
         if (spec && spec.serviceAccountName !== undefined && spec.serviceAccount === undefined) {
           spec.serviceAccount = spec.serviceAccountName;
         }
         o.status = { phase: "Pending", qosClass: qosClass(spec) };
       },
-      prepareUpdate(o) {
+      prepareUpdate(o, old) {
         defaultPodSpec(obj(o.spec));
+        admitNewEphemeralContainers(o, old);
       },
       validate: validatePod,
+    },
+    "scheduling.k8s.io/PriorityClass": {
+      validate: (o, old) => validatePriorityClass(o, old, objects),
     },
     "/PodTemplate": templated(["template", "spec"]),
     "/ReplicationController": templated(["spec", "template", "spec"], "/ReplicationController"),

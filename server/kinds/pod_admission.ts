@@ -1,0 +1,268 @@
+/**
+ * The admission a new pod passes through upstream (and in k3s) before it is stored, for what the
+ * kubelet and scheduler of later issues rely on:
+ * - ServiceAccount: the pod runs as an account that exists (`default` unless named; a new
+ *   namespace's `default` is waited for briefly, as upstream retries it), and, unless the pod
+ *   or the account opts out, every container mounts a projected `kube-api-access-<suffix>`
+ *   volume at /var/run/secrets/kubernetes.io/serviceaccount: a bound token, the cluster CA
+ *   (kube-root-ca.crt) and the namespace, which is how in-cluster clients find the API.
+ * - DefaultTolerationSeconds: tolerate `not-ready` and `unreachable` nodes for 300 s.
+ * - Priority: the pod's priority and preemption policy come from its PriorityClass (or the
+ *   global default class, else 0); a class that does not exist is refused.
+ * Refusals are 403 Forbidden with upstream's messages.
+ */
+import { forbidden as fieldForbidden, invalid } from "../../api/schema/field_errors.ts";
+import { forbidden, type StatusCause } from "../../api/status.ts";
+import type { KubeObject } from "../registry/types.ts";
+
+type Obj = Record<string, unknown>;
+
+const obj = (v: unknown): Obj | undefined =>
+  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+const list = (v: unknown): Obj[] => Array.isArray(v) ? v.filter((x) => obj(x)) as Obj[] : [];
+
+/** Reads stored objects (the watch cache), by storage prefix ("core/serviceaccounts"). */
+export interface ObjectLookup {
+  get(storagePrefix: string, namespace: string, name: string): KubeObject | undefined;
+  list(storagePrefix: string): KubeObject[];
+}
+
+export const TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
+export const TOKEN_VOLUME_PREFIX = "kube-api-access-";
+const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+/** A bound token's lifetime as upstream projects it (an hour, plus seven seconds to tell). */
+const TOKEN_SECONDS = 3607;
+const DEFAULT_ACCOUNT_WAIT_MS = 2_000;
+
+/** The PriorityClasses every cluster has, made at start-up as upstream's apiserver does. */
+export const SYSTEM_PRIORITY_CLASSES = [
+  {
+    name: "system-node-critical",
+    value: 2000001000,
+    description: "For pods a node cannot do without: never moved off their node.",
+  },
+  {
+    name: "system-cluster-critical",
+    value: 2000000000,
+    description: "For pods the cluster cannot do without: they may move to another node.",
+  },
+];
+
+const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+function suffix(): string {
+  let out = "";
+  for (let i = 0; i < 5; i++) {
+    out += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
+  }
+  return out;
+}
+
+function podForbidden(pod: KubeObject, why: string) {
+  const name = String(pod.metadata?.name ?? "");
+  return forbidden(`pods "${name}" is forbidden: ${why}`, { group: "", resource: "pods", name });
+}
+
+async function serviceAccount(
+  lookup: ObjectLookup,
+  namespace: string,
+  name: string,
+): Promise<KubeObject | undefined> {
+  const found = lookup.get("core/serviceaccounts", namespace, name);
+  if (found || name !== "default") return found;
+  // A namespace's `default` account is made just after the namespace: wait for it a little.
+  const deadline = Date.now() + DEFAULT_ACCOUNT_WAIT_MS;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    const sa = lookup.get("core/serviceaccounts", namespace, name);
+    if (sa) return sa;
+  }
+  return undefined;
+}
+
+/** The projected volume upstream mounts for a service account. */
+export function tokenVolumeSource(): Obj {
+  return {
+    defaultMode: 0o644,
+    sources: [
+      { serviceAccountToken: { expirationSeconds: TOKEN_SECONDS, path: "token" } },
+      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+      {
+        downwardAPI: {
+          items: [{
+            path: "namespace",
+            fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" },
+          }],
+        },
+      },
+    ],
+  };
+}
+
+/** Mounts the token volume into every container of `lists` that has nothing at its path. */
+function mountToken(spec: Obj, lists: string[], volume: string): boolean {
+  let mounted = false;
+  for (const field of lists) {
+    for (const c of list(spec[field])) {
+      const mounts = list(c.volumeMounts);
+      if (mounts.some((m) => m.mountPath === TOKEN_MOUNT_PATH)) continue;
+      c.volumeMounts = [...mounts, { name: volume, readOnly: true, mountPath: TOKEN_MOUNT_PATH }];
+      mounted = true;
+    }
+  }
+  return mounted;
+}
+
+function tokenVolumeName(spec: Obj): string | undefined {
+  const v = list(spec.volumes).find((v) => String(v.name ?? "").startsWith(TOKEN_VOLUME_PREFIX));
+  return v ? String(v.name) : undefined;
+}
+
+async function admitServiceAccount(pod: KubeObject, spec: Obj, lookup: ObjectLookup) {
+  if (obj(pod.metadata?.annotations)?.[MIRROR_ANNOTATION] !== undefined) return;
+  const namespace = String(pod.metadata?.namespace ?? "");
+  const name = String(spec.serviceAccountName ?? "default");
+  const sa = await serviceAccount(lookup, namespace, name);
+  if (!sa) {
+    throw podForbidden(
+      pod,
+      `error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`,
+    );
+  }
+  const automount = typeof spec.automountServiceAccountToken === "boolean"
+    ? spec.automountServiceAccountToken
+    : typeof sa.automountServiceAccountToken === "boolean"
+    ? sa.automountServiceAccountToken
+    : true;
+  if (!automount) return;
+  const existing = tokenVolumeName(spec);
+  const volume = existing ?? TOKEN_VOLUME_PREFIX + suffix();
+  const lists = ["initContainers", "containers", "ephemeralContainers"];
+  if (mountToken(spec, lists, volume) && !existing) {
+    spec.volumes = [...list(spec.volumes), { name: volume, projected: tokenVolumeSource() }];
+  }
+}
+
+const NODE_TOLERATIONS = ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"];
+
+function admitTolerations(spec: Obj) {
+  const tolerations = list(spec.tolerations);
+  for (const key of NODE_TOLERATIONS) {
+    const tolerated = tolerations.some((t) =>
+      (t.key === key || !t.key) && (t.effect === "NoExecute" || !t.effect)
+    );
+    if (!tolerated) {
+      tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
+    }
+  }
+  spec.tolerations = tolerations;
+}
+
+function admitPriority(pod: KubeObject, spec: Obj, lookup: ObjectLookup) {
+  const wanted = typeof spec.priorityClassName === "string" ? spec.priorityClassName : "";
+  let cls: KubeObject | undefined;
+  if (wanted) {
+    cls = lookup.get("scheduling.k8s.io/priorityclasses", "", wanted);
+    if (!cls) throw podForbidden(pod, `no PriorityClass with name ${wanted} was found`);
+  } else {
+    cls = lookup.list("scheduling.k8s.io/priorityclasses").find((c) => c.globalDefault === true);
+  }
+  const value = cls ? Number(cls.value ?? 0) : 0;
+  const policy = String(cls?.preemptionPolicy ?? "PreemptLowerPriority");
+  if (typeof spec.priority === "number" && spec.priority !== value) {
+    throw podForbidden(
+      pod,
+      `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`,
+    );
+  }
+  if (typeof spec.preemptionPolicy === "string" && spec.preemptionPolicy !== policy) {
+    throw podForbidden(
+      pod,
+      `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`,
+    );
+  }
+  if (cls && !wanted) spec.priorityClassName = cls.metadata?.name;
+  spec.priority = value;
+  spec.preemptionPolicy = policy;
+}
+
+/** Admits a new pod (mutating it) or throws 403. */
+export async function admitNewPod(pod: KubeObject, lookup: ObjectLookup): Promise<void> {
+  const spec = (pod.spec ??= {}) as Obj;
+  spec.serviceAccountName ??= "default";
+  await admitServiceAccount(pod, spec, lookup);
+  admitTolerations(spec);
+  admitPriority(pod, spec, lookup);
+}
+
+/** Ephemeral containers added to a pod with a token volume mount it too, as the others do. */
+export function admitNewEphemeralContainers(pod: KubeObject, old: KubeObject): void {
+  const spec = obj(pod.spec);
+  const volume = spec && tokenVolumeName(spec);
+  if (!spec || !volume) return;
+  const before = new Set(list(obj(old.spec)?.ephemeralContainers).map((c) => c.name));
+  const added = list(spec.ephemeralContainers).filter((c) => !before.has(c.name));
+  mountToken({ added }, ["added"], volume);
+}
+
+/** The largest priority a user's PriorityClass may have; higher ones are the system's. */
+const MAX_USER_PRIORITY = 1_000_000_000;
+
+/**
+ * A PriorityClass: `system-` names and values above a billion are the system's own; one class
+ * at most is the global default; value and preemption policy never change.
+ */
+export function validatePriorityClass(
+  pc: KubeObject,
+  old: KubeObject | undefined,
+  lookup: ObjectLookup,
+): StatusCause[] {
+  const name = String(pc.metadata?.name ?? "");
+  const system = SYSTEM_PRIORITY_CLASSES.find((c) => c.name === name);
+  const causes: StatusCause[] = [];
+  if (!old) {
+    if (name.startsWith("system-") && !system) {
+      causes.push(
+        invalid(
+          "metadata.name",
+          name,
+          "priority class names with 'system-' prefix are reserved for system use only",
+        ),
+      );
+    }
+    if (!system && typeof pc.value === "number" && pc.value > MAX_USER_PRIORITY) {
+      causes.push(
+        fieldForbidden(
+          "value",
+          `maximum allowed value of a user defined priority is ${MAX_USER_PRIORITY}`,
+        ),
+      );
+    }
+  } else {
+    if (pc.value !== old.value) {
+      causes.push(fieldForbidden("value", "may not be changed in an update."));
+    }
+    if (
+      (pc.preemptionPolicy ?? "PreemptLowerPriority") !==
+        (old.preemptionPolicy ?? "PreemptLowerPriority")
+    ) {
+      causes.push(fieldForbidden("preemptionPolicy", "may not be changed in an update."));
+    }
+  }
+  if (pc.globalDefault === true) {
+    const other = lookup.list("scheduling.k8s.io/priorityclasses").find((c) =>
+      c.globalDefault === true && c.metadata?.name !== name
+    );
+    if (other) {
+      causes.push(
+        invalid(
+          "globalDefault",
+          true,
+          `PriorityClass ${
+            String(other.metadata?.name)
+          } is already marked as default. Only one default can exist`,
+        ),
+      );
+    }
+  }
+  return causes;
+}
