@@ -3,6 +3,7 @@
  * create and update that kubectl users see (pod phase and pull policy, a Job's selector, a
  * Secret's stringData, a Namespace's phase and finalizer; a Service's are in services.ts).
  */
+import { forbidden } from "../../api/status.ts";
 import type { HookTable } from "../registry/builtin.ts";
 import type { KubeObject } from "../registry/types.ts";
 import { type ServiceAllocators, serviceHooks } from "./services.ts";
@@ -16,6 +17,12 @@ import {
 } from "./pod_admission.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
 import { IMMUTABLE_RULES, validateImmutable, validateRollingUpdate } from "./immutable.ts";
+import {
+  admitClaimLimits,
+  aggregate,
+  defaultLimitRange,
+  validateLimitRange,
+} from "./limit_ranges.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -150,6 +157,18 @@ function jobDefaults(o: KubeObject) {
 
 const JOB_POD = ["spec", "template", "spec"];
 
+/** A claim's storage request within its namespace's LimitRanges, or 403. */
+function admitClaim(pvc: KubeObject, objects: ObjectLookup): void {
+  const namespace = String(pvc.metadata?.namespace ?? "");
+  const errors = admitClaimLimits(pvc, objects.list(`core/limitranges/${namespace}`));
+  if (!errors.length) return;
+  const name = String(pvc.metadata?.name ?? "");
+  throw forbidden(
+    `persistentvolumeclaims "${name}" is forbidden: ${aggregate(errors)}`,
+    { group: "", resource: "persistentvolumeclaims", name },
+  );
+}
+
 export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup): HookTable {
   return withImmutableFields({
     "/Pod": {
@@ -167,6 +186,15 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
         admitNewEphemeralContainers(o, old);
       },
       validate: validatePod,
+    },
+    "/LimitRange": {
+      prepareCreate: defaultLimitRange,
+      prepareUpdate: defaultLimitRange,
+      validate: validateLimitRange,
+    },
+    "/PersistentVolumeClaim": {
+      prepareCreate: (o) => admitClaim(o, objects),
+      prepareUpdate: (o) => admitClaim(o, objects),
     },
     "scheduling.k8s.io/PriorityClass": {
       validate: (o, old) => validatePriorityClass(o, old, objects),

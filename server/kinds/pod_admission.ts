@@ -9,11 +9,14 @@
  * - DefaultTolerationSeconds: tolerate `not-ready` and `unreachable` nodes for 300 s.
  * - Priority: the pod's priority and preemption policy come from its PriorityClass (or the
  *   global default class, else 0); a class that does not exist is refused.
+ * - LimitRanger: the namespace's LimitRanges give containers default requests and limits and
+ *   bound them (limit_ranges.ts).
  * Refusals are 403 Forbidden with upstream's messages.
  */
 import { forbidden as fieldForbidden, invalid } from "../../api/schema/field_errors.ts";
 import { forbidden, type StatusCause } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
+import { admitPodLimits, aggregate } from "./limit_ranges.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -192,6 +195,9 @@ export async function admitNewPod(pod: KubeObject, lookup: ObjectLookup): Promis
   await admitServiceAccount(pod, spec, lookup);
   admitTolerations(spec);
   admitPriority(pod, spec, lookup);
+  const namespace = String(pod.metadata?.namespace ?? "");
+  const errors = admitPodLimits(pod, lookup.list(`core/limitranges/${namespace}`));
+  if (errors.length) throw podForbidden(pod, aggregate(errors));
 }
 
 /** Ephemeral containers added to a pod with a token volume mount it too, as the others do. */

@@ -1,0 +1,308 @@
+/**
+ * LimitRanges, as upstream's LimitRanger admission applies them: a namespace's Container limits
+ * give each new pod's containers their default requests and limits (noted in the pod's
+ * `kubernetes.io/limit-ranger` annotation), then every Container, Pod and PersistentVolumeClaim
+ * limit must hold (min, max, max limit/request ratio), or the object is forbidden. A LimitRange
+ * itself gets upstream's defaults (default from max, defaultRequest from default or min) and
+ * must be consistent (min ≤ defaultRequest ≤ default ≤ max). Messages as upstream's.
+ */
+import { compareQuantities, nanos } from "../../api/quantity.ts";
+import { forbidden, invalid } from "../../api/schema/field_errors.ts";
+import type { StatusCause } from "../../api/status.ts";
+import type { KubeObject } from "../registry/types.ts";
+
+type Obj = Record<string, unknown>;
+type Resources = Record<string, unknown>;
+
+const obj = (v: unknown): Obj | undefined =>
+  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+const items = (v: unknown): Obj[] => Array.isArray(v) ? v.filter((x) => obj(x)) as Obj[] : [];
+
+const ANNOTATION = "kubernetes.io/limit-ranger";
+
+/** Upstream's defaults of a LimitRange's Container items. */
+export function defaultLimitRange(o: KubeObject): void {
+  for (const item of items(obj(o.spec)?.limits)) {
+    if (item.type !== "Container") continue;
+    const fill = (into: string, from: unknown) => {
+      const target = (obj(item[into]) ?? {}) as Resources;
+      for (const [k, v] of Object.entries(obj(from) ?? {})) if (!(k in target)) target[k] = v;
+      if (Object.keys(target).length) item[into] = target;
+    };
+    fill("default", item.max);
+    fill("defaultRequest", item.default);
+    fill("defaultRequest", item.min);
+  }
+}
+
+/** A LimitRange's items must be consistent. */
+export function validateLimitRange(o: KubeObject): StatusCause[] {
+  const causes: StatusCause[] = [];
+  items(obj(o.spec)?.limits).forEach((item, i) => {
+    const at = `spec.limits[${i}]`;
+    if (item.type === "Pod") {
+      for (const f of ["default", "defaultRequest"]) {
+        if (Object.keys(obj(item[f]) ?? {}).length) {
+          causes.push(forbidden(`${at}.${f}`, "may not be specified when `type` is 'Pod'"));
+        }
+      }
+    }
+    const min = (obj(item.min) ?? {}) as Resources;
+    const max = (obj(item.max) ?? {}) as Resources;
+    const def = (obj(item.default) ?? {}) as Resources;
+    const req = (obj(item.defaultRequest) ?? {}) as Resources;
+    const ratio = (obj(item.maxLimitRequestRatio) ?? {}) as Resources;
+    const keys = new Set([min, max, def, req, ratio].flatMap((r) => Object.keys(r)));
+    const more = (a: unknown, b: unknown) =>
+      a !== undefined && b !== undefined && compareQuantities(a, b) > 0;
+    for (const k of [...keys].sort()) {
+      const s = (v: unknown) => String(v);
+      if (more(min[k], max[k])) {
+        causes.push(
+          invalid(
+            `${at}.min[${k}]`,
+            s(min[k]),
+            `min value ${s(min[k])} is greater than max value ${s(max[k])}`,
+          ),
+        );
+      }
+      if (more(min[k], req[k])) {
+        causes.push(
+          invalid(
+            `${at}.defaultRequest[${k}]`,
+            s(req[k]),
+            `min value ${s(min[k])} is greater than default request value ${s(req[k])}`,
+          ),
+        );
+      }
+      if (more(req[k], max[k])) {
+        causes.push(
+          invalid(
+            `${at}.defaultRequest[${k}]`,
+            s(req[k]),
+            `default request value ${s(req[k])} is greater than max value ${s(max[k])}`,
+          ),
+        );
+      }
+      if (more(req[k], def[k])) {
+        causes.push(
+          invalid(
+            `${at}.defaultRequest[${k}]`,
+            s(req[k]),
+            `default request value ${s(req[k])} is greater than default limit value ${s(def[k])}`,
+          ),
+        );
+      }
+      if (more(min[k], def[k])) {
+        causes.push(
+          invalid(
+            `${at}.default[${k}]`,
+            s(min[k]),
+            `min value ${s(min[k])} is greater than default value ${s(def[k])}`,
+          ),
+        );
+      }
+      if (more(def[k], max[k])) {
+        causes.push(
+          invalid(
+            `${at}.default[${k}]`,
+            s(max[k]),
+            `default value ${s(def[k])} is greater than max value ${s(max[k])}`,
+          ),
+        );
+      }
+      if (ratio[k] !== undefined && compareQuantities(ratio[k], 1) < 0) {
+        causes.push(
+          invalid(
+            `${at}.maxLimitRequestRatio[${k}]`,
+            s(ratio[k]),
+            `ratio ${s(ratio[k])} is less than 1`,
+          ),
+        );
+      }
+    }
+  });
+  return causes;
+}
+
+/** A container's requests and limits (created empty when absent). */
+function resourcesOf(c: Obj): { requests: Resources; limits: Resources } {
+  const res = (c.resources = obj(c.resources) ?? {}) as Obj;
+  return {
+    requests: (obj(res.requests) ?? {}) as Resources,
+    limits: (obj(res.limits) ?? {}) as Resources,
+  };
+}
+
+/** Gives each container the Container defaults it lacks; returns what was set, as upstream notes it. */
+function applyDefaults(pod: KubeObject, ranges: KubeObject[]): string[] {
+  const requests: Resources = {};
+  const limits: Resources = {};
+  for (const lr of ranges) {
+    for (const item of items(obj(lr.spec)?.limits)) {
+      if (item.type !== "Container") continue;
+      Object.assign(requests, obj(item.defaultRequest) ?? {});
+      Object.assign(limits, obj(item.default) ?? {});
+    }
+  }
+  if (!Object.keys(requests).length && !Object.keys(limits).length) return [];
+  const notes: string[] = [];
+  const spec = obj(pod.spec) ?? {};
+  for (const [field, what] of [["initContainers", "init container"], ["containers", "container"]]) {
+    for (const c of items(spec[field!])) {
+      const res = c.resources = obj(c.resources) ?? {};
+      const set = (into: "requests" | "limits", from: Resources) => {
+        const target = (obj((res as Obj)[into]) ?? {}) as Resources;
+        const added = Object.keys(from).filter((k) => !(k in target)).sort();
+        for (const k of added) target[k] = from[k];
+        if (Object.keys(target).length) (res as Obj)[into] = target;
+        return added;
+      };
+      const setLimits = set("limits", limits);
+      const setRequests = set("requests", requests);
+      if (setRequests.length) {
+        notes.push(`${setRequests.join(", ")} request for ${what} ${String(c.name)}`);
+      }
+      if (setLimits.length) {
+        notes.push(`${setLimits.join(", ")} limit for ${what} ${String(c.name)}`);
+      }
+    }
+  }
+  return notes;
+}
+
+/** Upstream's min/max/ratio checks of one request/limit pair against one LimitRange item. */
+function checkItem(
+  type: string,
+  item: Obj,
+  requests: Resources,
+  limits: Resources,
+  errors: string[],
+): void {
+  for (const [k, v] of Object.entries(obj(item.min) ?? {})) {
+    if (requests[k] === undefined) {
+      errors.push(`minimum ${k} usage per ${type} is ${String(v)}.  No request is specified`);
+    } else if (compareQuantities(requests[k], v) < 0) {
+      errors.push(
+        `minimum ${k} usage per ${type} is ${String(v)}, but request is ${String(requests[k])}`,
+      );
+    } else if (limits[k] !== undefined && compareQuantities(limits[k], v) < 0) {
+      errors.push(
+        `minimum ${k} usage per ${type} is ${String(v)}, but limit is ${String(limits[k])}`,
+      );
+    }
+  }
+  for (const [k, v] of Object.entries(obj(item.max) ?? {})) {
+    if (limits[k] === undefined) {
+      errors.push(`maximum ${k} usage per ${type} is ${String(v)}.  No limit is specified`);
+    } else if (compareQuantities(limits[k], v) > 0) {
+      errors.push(
+        `maximum ${k} usage per ${type} is ${String(v)}, but limit is ${String(limits[k])}`,
+      );
+    } else if (requests[k] !== undefined && compareQuantities(requests[k], v) > 0) {
+      errors.push(
+        `maximum ${k} usage per ${type} is ${String(v)}, but request is ${String(requests[k])}`,
+      );
+    }
+  }
+  for (const [k, v] of Object.entries(obj(item.maxLimitRequestRatio) ?? {})) {
+    const req = nanos(requests[k]) ?? 0n;
+    const lim = nanos(limits[k]) ?? 0n;
+    if (req === 0n) {
+      errors.push(
+        `${k} max limit to request ratio per ${type} is ${
+          String(v)
+        }, but no request is specified or request is 0`,
+      );
+    } else if (lim === 0n) {
+      errors.push(
+        `${k} max limit to request ratio per ${type} is ${
+          String(v)
+        }, but no limit is specified or limit is 0`,
+      );
+    } else {
+      const ratio = Number(lim) / Number(req);
+      if (ratio > Number(nanos(v) ?? 0n) / 1e9) {
+        errors.push(
+          `${k} max limit to request ratio per ${type} is ${String(v)}, but provided ratio is ${
+            ratio.toFixed(6)
+          }`,
+        );
+      }
+    }
+  }
+}
+
+/** The sum of the containers' values, or an init container's where larger (upstream's pod totals). */
+function podTotals(spec: Obj, which: "requests" | "limits"): Resources {
+  const sum: Record<string, bigint> = {};
+  for (const c of items(spec.containers)) {
+    for (const [k, v] of Object.entries(resourcesOf(c)[which])) {
+      sum[k] = (sum[k] ?? 0n) + (nanos(v) ?? 0n);
+    }
+  }
+  for (const c of items(spec.initContainers)) {
+    for (const [k, v] of Object.entries(resourcesOf(c)[which])) {
+      const n = nanos(v) ?? 0n;
+      if (n > (sum[k] ?? 0n)) sum[k] = n;
+    }
+  }
+  // Back as quantities in nano units, which compare exactly.
+  return Object.fromEntries(Object.entries(sum).map(([k, n]) => [k, `${n}n`]));
+}
+
+/** Applies a namespace's LimitRanges to a new pod; returns why it is forbidden, if it is. */
+export function admitPodLimits(pod: KubeObject, ranges: KubeObject[]): string[] {
+  const notes = applyDefaults(pod, ranges);
+  if (notes.length) {
+    const meta = pod.metadata!;
+    meta.annotations = {
+      ...(obj(meta.annotations) ?? {}),
+      [ANNOTATION]: `LimitRanger plugin set: ${notes.join("; ")}`,
+    };
+  }
+  const spec = obj(pod.spec) ?? {};
+  const errors: string[] = [];
+  for (const lr of ranges) {
+    for (const item of items(obj(lr.spec)?.limits)) {
+      if (item.type === "Container") {
+        for (const c of [...items(spec.containers), ...items(spec.initContainers)]) {
+          const { requests, limits } = resourcesOf(c);
+          checkItem("Container", item, requests, limits, errors);
+        }
+      } else if (item.type === "Pod") {
+        checkItem("Pod", item, podTotals(spec, "requests"), podTotals(spec, "limits"), errors);
+      }
+    }
+  }
+  return errors;
+}
+
+/** A claim's storage request against the namespace's PersistentVolumeClaim limits. */
+export function admitClaimLimits(pvc: KubeObject, ranges: KubeObject[]): string[] {
+  const requests = (obj(obj(obj(pvc.spec)?.resources)?.requests) ?? {}) as Resources;
+  const errors: string[] = [];
+  const type = "PersistentVolumeClaim";
+  for (const lr of ranges) {
+    for (const item of items(obj(lr.spec)?.limits)) {
+      if (item.type !== type) continue;
+      // A claim's limits are not the user's ask: min and max both hold its request.
+      checkItem(type, { min: item.min }, requests, {}, errors);
+      for (const [k, v] of Object.entries(obj(item.max) ?? {})) {
+        if (requests[k] === undefined) {
+          errors.push(`maximum ${k} usage per ${type} is ${String(v)}.  No request is specified`);
+        } else if (compareQuantities(requests[k], v) > 0) {
+          errors.push(
+            `maximum ${k} usage per ${type} is ${String(v)}, but request is ${String(requests[k])}`,
+          );
+        }
+      }
+    }
+  }
+  return errors;
+}
+
+/** Upstream's aggregate error text: one message alone, several in brackets. */
+export function aggregate(errors: string[]): string {
+  return errors.length === 1 ? errors[0]! : `[${errors.join(", ")}]`;
+}
