@@ -35,6 +35,27 @@ export function defaultLimitRange(o: KubeObject): void {
   }
 }
 
+/**
+ * The pairs of a LimitRange item that must be in order (low <= high), as upstream checks them:
+ * the field each breach is reported at, which of the two values the report shows, and the
+ * words its message names them with.
+ */
+const ORDERED: [low: string, high: string, field: string, shown: "low" | "high", words: string][] =
+  [
+    ["min", "max", "min", "low", "min value|max value"],
+    ["min", "defaultRequest", "defaultRequest", "high", "min value|default request value"],
+    ["defaultRequest", "max", "defaultRequest", "low", "default request value|max value"],
+    [
+      "defaultRequest",
+      "default",
+      "defaultRequest",
+      "low",
+      "default request value|default limit value",
+    ],
+    ["min", "default", "default", "low", "min value|default value"],
+    ["default", "max", "default", "high", "default value|max value"],
+  ];
+
 /** A LimitRange's items must be consistent. */
 export function validateLimitRange(o: KubeObject): StatusCause[] {
   const causes: StatusCause[] = [];
@@ -53,61 +74,19 @@ export function validateLimitRange(o: KubeObject): StatusCause[] {
     const req = (obj(item.defaultRequest) ?? {}) as Resources;
     const ratio = (obj(item.maxLimitRequestRatio) ?? {}) as Resources;
     const keys = new Set([min, max, def, req, ratio].flatMap((r) => Object.keys(r)));
-    const more = (a: unknown, b: unknown) =>
-      a !== undefined && b !== undefined && compareQuantities(a, b) > 0;
+    const values: Record<string, Resources> = { min, max, default: def, defaultRequest: req };
     for (const k of [...keys].sort()) {
-      const s = (v: unknown) => String(v);
-      if (more(min[k], max[k])) {
+      for (const [low, high, field, shown, words] of ORDERED) {
+        const a = values[low]![k];
+        const b = values[high]![k];
+        if (a === undefined || b === undefined || compareQuantities(a, b) <= 0) continue;
         causes.push(
           invalid(
-            `${at}.min[${k}]`,
-            s(min[k]),
-            `min value ${s(min[k])} is greater than max value ${s(max[k])}`,
-          ),
-        );
-      }
-      if (more(min[k], req[k])) {
-        causes.push(
-          invalid(
-            `${at}.defaultRequest[${k}]`,
-            s(req[k]),
-            `min value ${s(min[k])} is greater than default request value ${s(req[k])}`,
-          ),
-        );
-      }
-      if (more(req[k], max[k])) {
-        causes.push(
-          invalid(
-            `${at}.defaultRequest[${k}]`,
-            s(req[k]),
-            `default request value ${s(req[k])} is greater than max value ${s(max[k])}`,
-          ),
-        );
-      }
-      if (more(req[k], def[k])) {
-        causes.push(
-          invalid(
-            `${at}.defaultRequest[${k}]`,
-            s(req[k]),
-            `default request value ${s(req[k])} is greater than default limit value ${s(def[k])}`,
-          ),
-        );
-      }
-      if (more(min[k], def[k])) {
-        causes.push(
-          invalid(
-            `${at}.default[${k}]`,
-            s(min[k]),
-            `min value ${s(min[k])} is greater than default value ${s(def[k])}`,
-          ),
-        );
-      }
-      if (more(def[k], max[k])) {
-        causes.push(
-          invalid(
-            `${at}.default[${k}]`,
-            s(max[k]),
-            `default value ${s(def[k])} is greater than max value ${s(max[k])}`,
+            `${at}.${field}[${k}]`,
+            String(shown === "low" ? a : b),
+            `${words.split("|")[0]} ${String(a)} is greater than ${words.split("|")[1]} ${
+              String(b)
+            }`,
           ),
         );
       }
@@ -115,8 +94,8 @@ export function validateLimitRange(o: KubeObject): StatusCause[] {
         causes.push(
           invalid(
             `${at}.maxLimitRequestRatio[${k}]`,
-            s(ratio[k]),
-            `ratio ${s(ratio[k])} is less than 1`,
+            String(ratio[k]),
+            `ratio ${String(ratio[k])} is less than 1`,
           ),
         );
       }

@@ -32,6 +32,14 @@ Deno.test("a LimitRange gets upstream's defaults and must be consistent", async 
       String(bad.body.message),
       /spec\.limits\[0\]\.min\[cpu\]: Invalid value: "2": min value 2 is greater than max value 1/,
     );
+    const inverted = await t.post(`${NS}/limitranges`, {
+      ...limitRange([{ type: "Container", default: { cpu: "1" }, defaultRequest: { cpu: "2" } }]),
+      metadata: { name: "inverted" },
+    });
+    assert.match(
+      String(inverted.body.message),
+      /spec\.limits\[0\]\.defaultRequest\[cpu\]: Invalid value: "2": default request value 2 is greater than default limit value 1/,
+    );
     const pod = await t.post(`${NS}/limitranges`, {
       ...limitRange([{ type: "Pod", default: { cpu: "1" } }]),
       metadata: { name: "pod" },

@@ -132,22 +132,16 @@ class Allocation {
     spec.ipFamilyPolicy ??= "SingleStack";
   }
 
-  /** Gives `field` a node port: `wanted`, or one `old` held, or a new one. */
+  /** Gives `field` a node port: `wanted` (kept if `old` held it already), or a new one. */
   port(field: string, wanted: unknown, oldHeld: Set<number>): number | undefined {
-    if (typeof wanted === "number") {
-      if (oldHeld.has(wanted) || this.taken.ports.includes(wanted)) return wanted;
-      const got = this.a.nodePorts.allocate(wanted, this.ctx.dryRun);
-      if (typeof got !== "number") {
-        this.causes.push(invalid(field, wanted, portMessage(got)));
-        return wanted;
-      }
-      if (!this.ctx.dryRun) this.taken.ports.push(got);
-      return got;
+    const asked = typeof wanted === "number" ? wanted : undefined;
+    if (asked !== undefined && (oldHeld.has(asked) || this.taken.ports.includes(asked))) {
+      return asked;
     }
-    const got = this.a.nodePorts.allocate(undefined, this.ctx.dryRun);
+    const got = this.a.nodePorts.allocate(asked, this.ctx.dryRun);
     if (typeof got !== "number") {
-      this.causes.push(invalid(field, null, portMessage(got)));
-      return undefined;
+      this.causes.push(invalid(field, asked ?? null, portMessage(got)));
+      return asked;
     }
     if (!this.ctx.dryRun) this.taken.ports.push(got);
     return got;
