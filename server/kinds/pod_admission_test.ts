@@ -79,6 +79,10 @@ Deno.test("no token for pods or accounts that opt out, nor over a mount of one's
 Deno.test("a pod naming a service account that does not exist is forbidden", async () => {
   const t = await startTestApi();
   try {
+    // A namespace that does not exist is said first (not a missing account after a wait).
+    const nowhere = await t.post("/api/v1/namespaces/nowhere/pods", pod("p"));
+    assert.equal(nowhere.status, 404, nowhere.text);
+    assert.equal(nowhere.body.message, 'namespaces "nowhere" not found');
     const r = await t.post(PODS, pod("p", { spec: { serviceAccountName: "ghost" } }));
     assert.equal(r.status, 403, r.text);
     assert.equal(

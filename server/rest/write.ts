@@ -126,9 +126,11 @@ export async function createObject(
       throw methodNotAllowed("create not allowed while custom resource definition is terminating");
     }
   }
+  // The namespace first, as upstream's NamespaceLifecycle admission: a pod in a namespace that
+  // does not exist is a 404, not a wait for its service account.
+  if (t.namespaced) await checkNamespace(svc, ns);
   await t.hooks?.prepareCreate?.(obj, { now, dryRun });
   try {
-    if (t.namespaced) await checkNamespace(svc, ns);
     admit(t, obj, { fieldValidation: opts.fieldValidation, warnings: call.warnings, create: true });
     meta.managedFields = opts.managedFields ??
       updateManagedFields({
