@@ -16,6 +16,7 @@ import {
   validatePriorityClass,
 } from "./pod_admission.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
+import { defaultIngressClass, defaultStorageClass } from "./default_classes.ts";
 import { IMMUTABLE_RULES, validateImmutable, validateRollingUpdate } from "./immutable.ts";
 import {
   admitClaimLimits,
@@ -193,9 +194,13 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
       validate: validateLimitRange,
     },
     "/PersistentVolumeClaim": {
-      prepareCreate: (o) => admitClaim(o, objects),
+      prepareCreate(o) {
+        defaultStorageClass(o, objects);
+        admitClaim(o, objects);
+      },
       prepareUpdate: (o) => admitClaim(o, objects),
     },
+    "networking.k8s.io/Ingress": { prepareCreate: (o) => defaultIngressClass(o, objects) },
     "scheduling.k8s.io/PriorityClass": {
       validate: (o, old) => validatePriorityClass(o, old, objects),
     },
