@@ -361,3 +361,27 @@ spec:
     await s.stop();
   }
 });
+
+Deno.test("kubectl diff of an object as it is reports nothing (exit 0), and a change (exit 1)", async () => {
+  const s = await startServer();
+  try {
+    await s.k("create", "configmap", "settings", "--from-literal=mode=fast");
+    const manifest = (mode: string) =>
+      `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: default}
+data: {mode: ${mode}}
+`;
+    // kubectl diff dry-runs a patch that sets `annotations: {}`: the empty map must not show.
+    const same = await s.kubectl(["diff", "-f", "-"], { stdin: manifest("fast") });
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    assert.equal(same.stdout, "");
+    const changed = await s.kubectl(["diff", "-f", "-"], { stdin: manifest("slow") });
+    assert.equal(changed.code, 1, changed.stderr);
+    assert.match(changed.stdout, /^-\s+mode: fast$/m);
+    assert.match(changed.stdout, /^\+\s+mode: slow$/m);
+    assert.doesNotMatch(changed.stdout, /annotations: \{\}/);
+  } finally {
+    await s.stop();
+  }
+});

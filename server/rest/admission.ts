@@ -51,6 +51,7 @@ export interface AdmitOptions {
  */
 export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): void {
   admitSchema(t, obj, opts);
+  dropEmptyMetadata(obj);
   const causes = validateObjectMeta(obj.metadata ?? {}, {
     namespaced: t.namespaced,
     nameRule: nameRuleOf(t),
@@ -58,6 +59,25 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
   const extra = t.hooks?.validate?.(obj, opts.old, opts.subresource ?? "") ?? [];
   failIfAny(t, obj, [...causes, ...extra]);
   for (const w of t.hooks?.warnings?.(obj) ?? []) opts.warnings.push(w);
+}
+
+/** The metadata maps and lists Go leaves out when empty (`omitempty`). */
+const OMITTED_WHEN_EMPTY = ["labels", "annotations", "finalizers", "ownerReferences"];
+
+/**
+ * Empty metadata maps and lists are dropped, as upstream's typed round trip drops them: an
+ * object written with `annotations: {}` reads back without it (else `kubectl diff` reports a
+ * difference upstream would not).
+ */
+function dropEmptyMetadata(obj: KubeObject): void {
+  const meta = obj.metadata;
+  if (!meta) return;
+  for (const f of OMITTED_WHEN_EMPTY) {
+    const v = meta[f];
+    if (v === null || (typeof v === "object" && Object.keys(v as object).length === 0)) {
+      delete meta[f];
+    }
+  }
 }
 
 /**

@@ -503,3 +503,23 @@ Deno.test("workload rules beyond the schema: 422 on create, update and the scale
     await t.stop();
   }
 });
+
+Deno.test("empty metadata maps and lists are dropped, as upstream's typed round trip drops them", async () => {
+  const t = await startTestApi();
+  try {
+    const r = await t.post(`${NS}/configmaps`, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "bare", labels: {}, annotations: {}, finalizers: [], ownerReferences: [] },
+    });
+    assert.equal(r.status, 201, r.text);
+    const meta = (await t.get(`${NS}/configmaps/bare`)).body.metadata as Json;
+    for (const f of ["labels", "annotations", "finalizers", "ownerReferences"]) {
+      assert.equal(meta[f], undefined, f);
+    }
+    const patched = await t.patch(`${NS}/configmaps/bare`, { metadata: { annotations: {} } });
+    assert.equal((patched.body.metadata as Json).annotations, undefined);
+  } finally {
+    await t.stop();
+  }
+});
