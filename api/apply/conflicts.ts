@@ -3,6 +3,7 @@
  * words: one cause per field, `type: "FieldManagerConflict"`.
  */
 import { ApiError, type StatusCause } from "../status.ts";
+import { compareStrings } from "../order.ts";
 import type { FieldSet } from "./field_set.ts";
 import type { ManagerRecord } from "./managed_fields.ts";
 
@@ -20,7 +21,7 @@ export function describeManager(r: ManagerRecord): string {
 }
 
 export function conflictError(conflicts: Conflict[]): ApiError {
-  const sorted = [...conflicts].sort((a, b) => order(a.owner).localeCompare(order(b.owner)));
+  const sorted = [...conflicts].sort((a, b) => compareStrings(order(a.owner), order(b.owner)));
   const causes: StatusCause[] = [];
   const lines: string[] = [];
   for (const c of sorted) {

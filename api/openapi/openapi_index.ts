@@ -4,6 +4,7 @@
  */
 // deno-lint-ignore no-external-import -- sync SHA-512 is only in node:crypto (crypto.subtle is async)
 import { createHash } from "node:crypto";
+import { compareStrings } from "../order.ts";
 
 export interface OpenApiV3IndexEntry {
   /** "api/v1" or "apis/<group>/<version>". */
@@ -18,7 +19,7 @@ export interface OpenApiV3Index {
 
 export function buildOpenApiV3Index(entries: OpenApiV3IndexEntry[]): OpenApiV3Index {
   const paths: OpenApiV3Index["paths"] = {};
-  for (const e of [...entries].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const e of [...entries].sort((a, b) => compareStrings(a.path, b.path))) {
     paths[e.path] = { serverRelativeURL: `/openapi/v3/${e.path}?hash=${e.hash}` };
   }
   return { paths };

@@ -5,6 +5,7 @@
  * that names none gets the default IngressClass. The default is the class annotated as such;
  * with several, the newest (as upstream since 1.28). Nothing changes when there is none.
  */
+import { compareStrings } from "../../api/order.ts";
 import type { KubeObject } from "../registry/types.ts";
 import type { ObjectLookup } from "./pod_admission.ts";
 
@@ -25,8 +26,8 @@ export function defaultClass(
   });
   const created = (c: KubeObject) => String(c.metadata?.creationTimestamp ?? "");
   defaults.sort((a, b) =>
-    created(b).localeCompare(created(a)) ||
-    String(a.metadata?.name).localeCompare(String(b.metadata?.name))
+    compareStrings(created(b), created(a)) ||
+    compareStrings(String(a.metadata?.name), String(b.metadata?.name))
   );
   return defaults[0];
 }
