@@ -201,6 +201,7 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
       prepareUpdate: (o) => admitClaim(o, objects),
     },
     "networking.k8s.io/Ingress": { prepareCreate: (o) => defaultIngressClass(o, objects) },
+    ...notEnforcedYet(),
     "scheduling.k8s.io/PriorityClass": {
       validate: (o, old) => validatePriorityClass(o, old, objects),
     },
@@ -246,6 +247,23 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
     },
     "/Service": serviceHooks(services),
   });
+}
+
+/**
+ * Admission configuration kno stores but does not act on yet: each write answers with a
+ * Warning, so that nobody takes a policy for enforced when it is not.
+ */
+function notEnforcedYet(): HookTable {
+  const warn = (what: string) => ({
+    warnings: () => [`kno does not ${what} yet: this configuration is stored, not enforced`],
+  });
+  const group = "admissionregistration.k8s.io";
+  return {
+    [`${group}/ValidatingWebhookConfiguration`]: warn("call admission webhooks"),
+    [`${group}/MutatingWebhookConfiguration`]: warn("call admission webhooks"),
+    [`${group}/ValidatingAdmissionPolicy`]: warn("evaluate admission policies"),
+    [`${group}/ValidatingAdmissionPolicyBinding`]: warn("evaluate admission policies"),
+  };
 }
 
 /** Adds each kind's immutable-field rules (immutable.ts) to its validation on update. */

@@ -523,3 +523,25 @@ Deno.test("empty metadata maps and lists are dropped, as upstream's typed round 
     await t.stop();
   }
 });
+
+Deno.test("admission webhooks and policies are stored with a Warning that kno does not enforce them", async () => {
+  const t = await startTestApi();
+  try {
+    const r = await t.post(
+      "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+      {
+        apiVersion: "admissionregistration.k8s.io/v1",
+        kind: "ValidatingWebhookConfiguration",
+        metadata: { name: "policy" },
+        webhooks: [],
+      },
+    );
+    assert.equal(r.status, 201, r.text);
+    assert.match(
+      String(r.headers.get("warning")),
+      /kno does not call admission webhooks yet: this configuration is stored, not enforced/,
+    );
+  } finally {
+    await t.stop();
+  }
+});
