@@ -235,7 +235,7 @@ export function crdResourceTypes(crd: KubeObject, resolver: SchemaResolver): Res
       columns: printerColumns(v),
       schema: () => schema,
       resolver,
-      hasSpec: true,
+      tracksGeneration: true,
       hasStatus: subresources.includes("status"),
       storagePrefix: `${spec.group}/${spec.names.plural}`,
       storageVersion: storage,

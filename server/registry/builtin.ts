@@ -25,7 +25,8 @@ interface Row {
   scale?: ResourceType["scale"];
   /** Field selectors read at their own path, or computed (a reader) when upstream derives them. */
   fields?: (string | [string, (obj: KubeObject) => string | undefined])[];
-  noSpec?: boolean;
+  /** `metadata.generation` is not kept (upstream's strategy for the kind never sets it). */
+  noGeneration?: boolean;
   verbs?: Verb[];
 }
 
@@ -45,6 +46,7 @@ const ROWS: Row[] = [
     short: ["ns"],
     sub: ["status"],
     fields: ["status.phase"],
+    noGeneration: true,
   },
   {
     g: "",
@@ -74,17 +76,18 @@ const ROWS: Row[] = [
     cat: ["all"],
     sub: ["status"],
     fields: ["spec.clusterIP", "spec.type"],
+    noGeneration: true,
   },
-  { g: "", v: "v1", kind: "Endpoints", res: "endpoints", short: ["ep"], noSpec: true },
-  { g: "", v: "v1", kind: "ConfigMap", res: "configmaps", short: ["cm"], noSpec: true },
-  { g: "", v: "v1", kind: "Secret", res: "secrets", noSpec: true, fields: ["type"] },
+  { g: "", v: "v1", kind: "Endpoints", res: "endpoints", short: ["ep"], noGeneration: true },
+  { g: "", v: "v1", kind: "ConfigMap", res: "configmaps", short: ["cm"], noGeneration: true },
+  { g: "", v: "v1", kind: "Secret", res: "secrets", noGeneration: true, fields: ["type"] },
   {
     g: "",
     v: "v1",
     kind: "ServiceAccount",
     res: "serviceaccounts",
     short: ["sa"],
-    noSpec: true,
+    noGeneration: true,
     sub: ["token"],
   },
   {
@@ -96,6 +99,7 @@ const ROWS: Row[] = [
     short: ["no"],
     sub: ["status"],
     fields: ["spec.unschedulable"],
+    noGeneration: true,
   },
   {
     g: "",
@@ -103,7 +107,7 @@ const ROWS: Row[] = [
     kind: "Event",
     res: "events",
     short: ["ev"],
-    noSpec: true,
+    noGeneration: true,
     fields: [
       "involvedObject.kind",
       "involvedObject.namespace",
@@ -130,6 +134,7 @@ const ROWS: Row[] = [
     cluster: true,
     short: ["pv"],
     sub: ["status"],
+    noGeneration: true,
   },
   {
     g: "",
@@ -138,6 +143,7 @@ const ROWS: Row[] = [
     res: "persistentvolumeclaims",
     short: ["pvc"],
     sub: ["status"],
+    noGeneration: true,
   },
   {
     g: "",
@@ -146,9 +152,10 @@ const ROWS: Row[] = [
     res: "resourcequotas",
     short: ["quota"],
     sub: ["status"],
+    noGeneration: true,
   },
-  { g: "", v: "v1", kind: "LimitRange", res: "limitranges", short: ["limits"] },
-  { g: "", v: "v1", kind: "PodTemplate", res: "podtemplates", noSpec: true },
+  { g: "", v: "v1", kind: "LimitRange", res: "limitranges", short: ["limits"], noGeneration: true },
+  { g: "", v: "v1", kind: "PodTemplate", res: "podtemplates" },
   {
     g: "",
     v: "v1",
@@ -200,7 +207,13 @@ const ROWS: Row[] = [
     cat: ["all"],
     sub: ["status"],
   },
-  { g: "apps", v: "v1", kind: "ControllerRevision", res: "controllerrevisions", noSpec: true },
+  {
+    g: "apps",
+    v: "v1",
+    kind: "ControllerRevision",
+    res: "controllerrevisions",
+    noGeneration: true,
+  },
   {
     g: "batch",
     v: "v1",
@@ -227,6 +240,7 @@ const ROWS: Row[] = [
     short: ["hpa"],
     cat: ["all"],
     sub: ["status"],
+    noGeneration: true,
   },
   {
     g: "policy",
@@ -236,16 +250,15 @@ const ROWS: Row[] = [
     short: ["pdb"],
     sub: ["status"],
   },
-  { g: "coordination.k8s.io", v: "v1", kind: "Lease", res: "leases" },
+  { g: "coordination.k8s.io", v: "v1", kind: "Lease", res: "leases", noGeneration: true },
   {
     g: "discovery.k8s.io",
     v: "v1",
     kind: "EndpointSlice",
     res: "endpointslices",
-    noSpec: true,
     fields: ["addressType"],
   },
-  { g: "events.k8s.io", v: "v1", kind: "Event", res: "events", short: ["ev"], noSpec: true },
+  { g: "events.k8s.io", v: "v1", kind: "Event", res: "events", short: ["ev"], noGeneration: true },
   {
     g: "networking.k8s.io",
     v: "v1",
@@ -269,10 +282,24 @@ const ROWS: Row[] = [
     res: "storageclasses",
     cluster: true,
     short: ["sc"],
-    noSpec: true,
+    noGeneration: true,
   },
-  { g: "storage.k8s.io", v: "v1", kind: "CSIDriver", res: "csidrivers", cluster: true },
-  { g: "storage.k8s.io", v: "v1", kind: "CSINode", res: "csinodes", cluster: true },
+  {
+    g: "storage.k8s.io",
+    v: "v1",
+    kind: "CSIDriver",
+    res: "csidrivers",
+    cluster: true,
+    noGeneration: true,
+  },
+  {
+    g: "storage.k8s.io",
+    v: "v1",
+    kind: "CSINode",
+    res: "csinodes",
+    cluster: true,
+    noGeneration: true,
+  },
   {
     g: "storage.k8s.io",
     v: "v1",
@@ -280,6 +307,7 @@ const ROWS: Row[] = [
     res: "volumeattachments",
     cluster: true,
     sub: ["status"],
+    noGeneration: true,
   },
   {
     g: "rbac.authorization.k8s.io",
@@ -287,7 +315,7 @@ const ROWS: Row[] = [
     kind: "ClusterRole",
     res: "clusterroles",
     cluster: true,
-    noSpec: true,
+    noGeneration: true,
   },
   {
     g: "rbac.authorization.k8s.io",
@@ -295,15 +323,15 @@ const ROWS: Row[] = [
     kind: "ClusterRoleBinding",
     res: "clusterrolebindings",
     cluster: true,
-    noSpec: true,
+    noGeneration: true,
   },
-  { g: "rbac.authorization.k8s.io", v: "v1", kind: "Role", res: "roles", noSpec: true },
+  { g: "rbac.authorization.k8s.io", v: "v1", kind: "Role", res: "roles", noGeneration: true },
   {
     g: "rbac.authorization.k8s.io",
     v: "v1",
     kind: "RoleBinding",
     res: "rolebindings",
-    noSpec: true,
+    noGeneration: true,
   },
   {
     g: "scheduling.k8s.io",
@@ -312,7 +340,7 @@ const ROWS: Row[] = [
     res: "priorityclasses",
     cluster: true,
     short: ["pc"],
-    noSpec: true,
+    noGeneration: true,
   },
   {
     g: "apiextensions.k8s.io",
@@ -331,7 +359,6 @@ const ROWS: Row[] = [
     res: "mutatingwebhookconfigurations",
     cluster: true,
     cat: ["api-extensions"],
-    noSpec: true,
   },
   {
     g: "admissionregistration.k8s.io",
@@ -340,7 +367,6 @@ const ROWS: Row[] = [
     res: "validatingwebhookconfigurations",
     cluster: true,
     cat: ["api-extensions"],
-    noSpec: true,
   },
   {
     g: "admissionregistration.k8s.io",
@@ -361,7 +387,7 @@ const ROWS: Row[] = [
   },
   // A pod's assignment to a node, created here or as pods/binding and stored by none: the pod
   // gets the node (answered by a hook in server/).
-  { g: "", v: "v1", kind: "Binding", res: "bindings", verbs: ["create"], noSpec: true },
+  { g: "", v: "v1", kind: "Binding", res: "bindings", verbs: ["create"], noGeneration: true },
   // Review kinds: served for create only and stored by none (answered by hooks in server/).
   {
     g: "authentication.k8s.io",
@@ -439,7 +465,14 @@ export function subresourceKindType(
   gvk: { group: string; version: string; kind: string },
 ): ResourceType {
   return typeOfRow(
-    { g: gvk.group, v: gvk.version, kind: gvk.kind, res: "", verbs: ["create"], noSpec: true },
+    {
+      g: gvk.group,
+      v: gvk.version,
+      kind: gvk.kind,
+      res: "",
+      verbs: ["create"],
+      noGeneration: true,
+    },
     resolver,
     {},
   );
@@ -469,7 +502,7 @@ function typeOfRow(r: Row, resolver: SchemaResolver, hooks: HookTable): Resource
     columns: builtinColumns[key] ?? defaultColumns,
     schema: () => resolver.forKind(gvk),
     resolver,
-    hasSpec: !r.noSpec,
+    tracksGeneration: !r.noGeneration,
     hasStatus: (r.sub ?? []).includes("status"),
     storagePrefix: `${r.g || "core"}/${r.res}`,
     storageVersion: r.v,

@@ -102,8 +102,12 @@ export interface ResourceType {
   /** The schema of the whole object and how to resolve its $refs. */
   schema: () => Schema | undefined;
   resolver: SchemaResolver;
-  /** Whether `metadata.generation` follows the spec (true for kinds with a spec). */
-  hasSpec: boolean;
+  /**
+   * `metadata.generation` is kept, starting at 1 and bumped when anything but metadata and
+   * status changes (the kinds whose upstream strategy sets it: workloads, Pods, CRDs, …; not
+   * Namespaces, Services, Nodes, claims and the like).
+   */
+  tracksGeneration: boolean;
   /** The status subresource exists: writes to the main resource keep the stored status and
    * writes to /status keep the stored spec (and everything but status). */
   hasStatus: boolean;

@@ -42,7 +42,7 @@ const NOT_SPEC = new Set(["metadata", "status", "apiVersion", "kind"]);
 
 /** Whether the parts that define `generation` differ between two versions of an object. */
 export function specChanged(t: ResourceType, a: KubeObject, b: KubeObject): boolean {
-  if (t.custom || t.hasSpec) {
+  if (t.custom || t.tracksGeneration) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !NOT_SPEC.has(k)));
     for (const k of keys) if (!jsonEqual(a[k], b[k])) return true;
   }
@@ -50,7 +50,7 @@ export function specChanged(t: ResourceType, a: KubeObject, b: KubeObject): bool
 }
 
 export function tracksGeneration(t: ResourceType): boolean {
-  return t.custom === true || t.hasSpec;
+  return t.custom === true || t.tracksGeneration;
 }
 
 export function clone<T>(v: T): T {

@@ -545,3 +545,35 @@ Deno.test("admission webhooks and policies are stored with a Warning that kno do
     await t.stop();
   }
 });
+
+Deno.test("metadata.generation only where upstream's strategies keep it", async () => {
+  const t = await startTestApi();
+  const generation = async (path: string) => ((await t.get(path)).body.metadata as Json).generation;
+  try {
+    assert.equal(await generation("/api/v1/namespaces/default"), undefined);
+    assert.equal(await generation(`${NS}/services/kubernetes`), undefined);
+    assert.equal((await t.post(`${NS}/configmaps`, configMap("c"))).status, 201);
+    assert.equal(await generation(`${NS}/configmaps/c`), undefined);
+    const patched = await t.patch(`${NS}/services/kubernetes`, {
+      spec: { sessionAffinity: "ClientIP" },
+    });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal((patched.body.metadata as Json).generation, undefined);
+
+    const deployments = "/apis/apps/v1/namespaces/default/deployments";
+    assert.equal((await t.post(deployments, deployment("web"))).status, 201);
+    assert.equal(await generation(`${deployments}/web`), 1);
+    assert.equal((await t.patch(`${deployments}/web`, { spec: { replicas: 4 } })).status, 200);
+    assert.equal(await generation(`${deployments}/web`), 2);
+    const template = {
+      apiVersion: "v1",
+      kind: "PodTemplate",
+      metadata: { name: "pt" },
+      template: { spec: { containers: [{ name: "c", image: "x" }] } },
+    };
+    assert.equal((await t.post(`${NS}/podtemplates`, template)).status, 201);
+    assert.equal(await generation(`${NS}/podtemplates/pt`), 1);
+  } finally {
+    await t.stop();
+  }
+});
