@@ -80,16 +80,18 @@ export class NamespaceController {
       const finalizers = ((e.obj.spec as { finalizers?: string[] } | undefined)?.finalizers) ?? [];
       const metaFinalizers = (e.obj.metadata.finalizers as string[] | undefined) ?? [];
       if (finalizers.length === 0 && metaFinalizers.length === 0) continue;
-      if (finalizers.some((f) => f !== "kubernetes")) {
+      if (!finalizers.includes("kubernetes")) {
+        // Others' finalizers: theirs to remove (through namespaces/finalize).
         waiting = true;
         continue;
       }
       this.#log.info("namespace emptied", { object: ns });
       this.#since.delete(ns);
-      // Emptying spec.finalizers of a terminating namespace deletes it (no finalizers left).
+      // Removing the last finalizer of a terminating namespace deletes it.
       await this.client.update(nsType, "", ns, (o) => {
-        o.spec = { ...(o.spec as object), finalizers: [] };
-      });
+        const spec = (o.spec ?? {}) as { finalizers?: string[] };
+        o.spec = { ...spec, finalizers: (spec.finalizers ?? []).filter((f) => f !== "kubernetes") };
+      }, "finalize");
     }
     return waiting;
   }

@@ -234,7 +234,12 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
           ...(obj(meta.labels) ?? {}),
           "kubernetes.io/metadata.name": String(meta.name),
         };
-        o.spec = { finalizers: ["kubernetes"] };
+        // The `kubernetes` finalizer is added to whatever else the namespace asks for.
+        const spec = (o.spec = obj(o.spec) ?? {}) as Obj;
+        const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers : [];
+        spec.finalizers = finalizers.includes("kubernetes")
+          ? finalizers
+          : [...finalizers, "kubernetes"];
         o.status = { phase: "Active" };
       },
       prepareUpdate(o) {

@@ -44,7 +44,7 @@ const ROWS: Row[] = [
     res: "namespaces",
     cluster: true,
     short: ["ns"],
-    sub: ["status"],
+    sub: ["finalize", "status"],
     fields: ["status.phase"],
     noGeneration: true,
   },

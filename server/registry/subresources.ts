@@ -24,6 +24,9 @@ export const SUBRESOURCES: Readonly<Record<string, SubresourceInfo>> = {
     verbs: ["get", "patch", "update"],
     kind: { group: "autoscaling", version: "v1", kind: "Scale" },
   },
+  // A Namespace's own finalizers (spec.finalizers) change here only: what removes the last one
+  // (the namespace controller, or a user forcing a stuck namespace) writes through it.
+  finalize: { verbs: ["update"], owns: ["spec", "finalizers"] },
   // `kubectl debug`: a Pod in and out, of which only the ephemeral containers change.
   ephemeralcontainers: { verbs: ["get", "patch", "update"], owns: ["spec", "ephemeralContainers"] },
   // The scheduler's write: a Binding names the node; the pod gets it (nothing else is stored).

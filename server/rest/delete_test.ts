@@ -195,3 +195,41 @@ Deno.test("a pod bound to a node waits for its kubelet; unscheduled or finished 
     await t.stop();
   }
 });
+
+Deno.test("a namespace's own finalizers change through namespaces/finalize only", async () => {
+  const t = await startTestApi();
+  try {
+    const created = await t.post("/api/v1/namespaces", {
+      metadata: { name: "guarded" },
+      spec: { finalizers: ["example.com/guard"] },
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual((created.body.spec as Json).finalizers, ["example.com/guard", "kubernetes"]);
+    // The object itself cannot drop them.
+    const ns = "/api/v1/namespaces/guarded";
+    const put = structuredClone(created.body);
+    (put.spec as Json).finalizers = [];
+    assert.deepEqual(((await t.put(ns, put)).body.spec as Json).finalizers, [
+      "example.com/guard",
+      "kubernetes",
+    ]);
+
+    assert.ok([200, 202].includes((await t.delete(ns)).status));
+    // The controller removes `kubernetes`; the other one holds the namespace.
+    await eventually(
+      async () =>
+        JSON.stringify(((await t.get(ns)).body.spec as Json).finalizers) ===
+          '["example.com/guard"]',
+      "the controller to remove its finalizer",
+    );
+    assert.equal((await t.get(ns)).status, 200);
+    // What forces a stuck namespace: PUT .../finalize with no finalizers.
+    const current = (await t.get(ns)).body;
+    (current.spec as Json).finalizers = [];
+    const forced = await t.put(`${ns}/finalize`, current);
+    assert.equal(forced.status, 200, forced.text);
+    await eventually(async () => (await t.get(ns)).status === 404, "the namespace to go");
+  } finally {
+    await t.stop();
+  }
+});
