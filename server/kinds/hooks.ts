@@ -17,6 +17,7 @@ import {
 } from "./pod_admission.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
 import { defaultIngressClass, defaultStorageClass } from "./default_classes.ts";
+import { validateClaim, validateVolume } from "./volumes.ts";
 import { IMMUTABLE_RULES, validateImmutable, validateRollingUpdate } from "./immutable.ts";
 import {
   admitClaimLimits,
@@ -199,7 +200,9 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
         admitClaim(o, objects);
       },
       prepareUpdate: (o) => admitClaim(o, objects),
+      validate: validateClaim,
     },
+    "/PersistentVolume": { validate: validateVolume },
     "networking.k8s.io/Ingress": { prepareCreate: (o) => defaultIngressClass(o, objects) },
     ...notEnforcedYet(),
     "scheduling.k8s.io/PriorityClass": {

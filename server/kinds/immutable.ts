@@ -23,8 +23,11 @@ function at(o: unknown, path: string): unknown {
 }
 
 export interface ImmutableRule {
-  /** Fields that never change once set (dotted paths from the object's root). */
-  fields?: string[];
+  /**
+   * Fields that never change once set (dotted paths from the object's root); with a message,
+   * a change is Forbidden with it rather than "field is immutable".
+   */
+  fields?: (string | [string, string])[];
   /** The spec may change only in these fields; `message` says so when anything else does. */
   specOnly?: { fields: string[]; message: string };
   /** Exceptions that hold for one update (e.g. a suspended Job's template). */
@@ -86,6 +89,14 @@ export const IMMUTABLE_RULES: Record<string, ImmutableRule> = {
     ],
     allow: (o, old, field) => field === "spec.template" && onlySchedulingChanged(o, old),
   },
+  // What the node's agent and the network were set up with: set once, from nothing.
+  "/Node": {
+    fields: [
+      ["spec.podCIDR", 'node updates may not change podCIDR except from "" to valid'],
+      ["spec.podCIDRs", 'node updates may not change podCIDR except from "" to valid'],
+      ["spec.providerID", 'node updates may not change providerID except from "" to valid'],
+    ],
+  },
   "/PersistentVolumeClaim": {
     specOnly: {
       fields: ["resources", "volumeAttributesClassName", "volumeName"],
@@ -100,12 +111,17 @@ export const IMMUTABLE_RULES: Record<string, ImmutableRule> = {
 /** The causes an update of `o` over `old` fails `rule` with. */
 export function validateImmutable(o: KubeObject, old: KubeObject, rule: ImmutableRule) {
   const causes: StatusCause[] = [];
-  for (const field of rule.fields ?? []) {
+  for (const entry of rule.fields ?? []) {
+    const [field, message] = typeof entry === "string" ? [entry, undefined] : entry;
     const was = at(old, field);
     const now = at(o, field);
-    if (was !== undefined && !jsonEqual(was, now) && !rule.allow?.(o, old, field)) {
-      causes.push(invalid(field, now ?? null, "field is immutable"));
+    const unset = was === undefined || was === "" || (Array.isArray(was) && was.length === 0);
+    if (unset || jsonEqual(was, now) || rule.allow?.(o, old, field)) {
+      continue;
     }
+    causes.push(
+      message ? forbidden(field, message) : invalid(field, now ?? null, "field is immutable"),
+    );
   }
   if (rule.specOnly) {
     const spec = obj(o.spec) ?? {};

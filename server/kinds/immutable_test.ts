@@ -72,3 +72,16 @@ Deno.test("a rolling update may not have both maxSurge and maxUnavailable at 0",
     ],
   );
 });
+
+Deno.test("immutable: a node's pod CIDRs and provider ID are set once, from nothing", () => {
+  assert.deepEqual(check("/Node", {}, { podCIDR: "10.42.0.0/24", podCIDRs: ["10.42.0.0/24"] }), []);
+  assert.deepEqual(check("/Node", { podCIDRs: [] }, { podCIDRs: ["10.42.0.0/24"] }), []);
+  assert.deepEqual(
+    check("/Node", { providerID: "k3s://a" }, { providerID: "k3s://b" }),
+    ['spec.providerID: Forbidden: node updates may not change providerID except from "" to valid'],
+  );
+  assert.equal(
+    check("/Node", { podCIDRs: ["10.42.0.0/24"] }, { podCIDRs: ["10.42.1.0/24"] }).length,
+    1,
+  );
+});

@@ -56,7 +56,12 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
     namespaced: t.namespaced,
     nameRule: nameRuleOf(t),
   });
-  const extra = t.hooks?.validate?.(obj, opts.old, opts.subresource ?? "") ?? [];
+  // A status write changes only status: the kind's rules are about the rest (upstream's status
+  // strategies validate the status alone), and an object stored before a rule existed must
+  // still take its controller's status updates.
+  const extra = opts.subresource === "status"
+    ? []
+    : t.hooks?.validate?.(obj, opts.old, opts.subresource ?? "") ?? [];
   failIfAny(t, obj, [...causes, ...extra]);
   for (const w of t.hooks?.warnings?.(obj) ?? []) opts.warnings.push(w);
 }

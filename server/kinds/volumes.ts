@@ -1,0 +1,106 @@
+/**
+ * Upstream's rules for PersistentVolumes and PersistentVolumeClaims that the schema cannot
+ * state, which the provisioner and binder of later issues rely on: a claim asks for at least one
+ * access mode and a positive amount of storage; a volume has access modes, a storage capacity
+ * (and only that) and exactly one volume source. Messages as upstream's core validation.
+ */
+import { nanos } from "../../api/quantity.ts";
+import { fieldError, invalid, notSupported, required } from "../../api/schema/field_errors.ts";
+import type { StatusCause } from "../../api/status.ts";
+import type { KubeObject } from "../registry/types.ts";
+
+type Obj = Record<string, unknown>;
+
+const obj = (v: unknown): Obj | undefined =>
+  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+
+const ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
+
+/** The sources a PersistentVolume may be backed by (PersistentVolumeSource's fields). */
+const VOLUME_SOURCES = [
+  "awsElasticBlockStore",
+  "azureDisk",
+  "azureFile",
+  "cephfs",
+  "cinder",
+  "csi",
+  "fc",
+  "flexVolume",
+  "flocker",
+  "gcePersistentDisk",
+  "glusterfs",
+  "hostPath",
+  "iscsi",
+  "local",
+  "nfs",
+  "photonPersistentDisk",
+  "portworxVolume",
+  "quobyte",
+  "rbd",
+  "scaleIO",
+  "storageos",
+  "vsphereVolume",
+];
+
+function accessModeCauses(modes: unknown, at: string, requiredDetail: string): StatusCause[] {
+  const list = Array.isArray(modes) ? modes : [];
+  if (!list.length) return [required(at, requiredDetail)];
+  const causes: StatusCause[] = [];
+  for (const m of list) {
+    if (!ACCESS_MODES.includes(String(m))) causes.push(notSupported(at, m, ACCESS_MODES));
+  }
+  if (list.includes("ReadWriteOncePod") && list.length > 1) {
+    causes.push(
+      fieldError(
+        "FieldValueForbidden",
+        at,
+        "",
+        "may not use ReadWriteOncePod with other access modes",
+      ),
+    );
+  }
+  return causes;
+}
+
+function positive(q: unknown, at: string): StatusCause[] {
+  const n = nanos(q);
+  return n !== undefined && n <= 0n ? [invalid(at, String(q), "must be greater than zero")] : [];
+}
+
+export function validateClaim(pvc: KubeObject): StatusCause[] {
+  const spec = obj(pvc.spec) ?? {};
+  const causes = accessModeCauses(
+    spec.accessModes,
+    "spec.accessModes",
+    "at least 1 access mode is required",
+  );
+  const storage = obj(obj(spec.resources)?.requests)?.storage;
+  if (storage === undefined) causes.push(required("spec.resources[storage]"));
+  else causes.push(...positive(storage, "spec.resources[storage]"));
+  return causes;
+}
+
+export function validateVolume(pv: KubeObject): StatusCause[] {
+  const spec = obj(pv.spec) ?? {};
+  const causes = accessModeCauses(spec.accessModes, "spec.accessModes", "");
+  const capacity = obj(spec.capacity) ?? {};
+  const keys = Object.keys(capacity);
+  if (!keys.length) causes.push(required("spec.capacity"));
+  if (!keys.includes("storage") || keys.length > 1) {
+    causes.push(notSupported("spec.capacity", capacity, ["storage"]));
+  }
+  for (const k of keys) causes.push(...positive(capacity[k], `spec.capacity[${k}]`));
+  const sources = VOLUME_SOURCES.filter((s) => obj(spec[s]) !== undefined);
+  if (sources.length === 0) causes.push(required("spec", "must specify a volume type"));
+  else if (sources.length > 1) {
+    causes.push(
+      fieldError(
+        "FieldValueForbidden",
+        `spec.${sources[1]}`,
+        "",
+        "may not specify more than 1 volume type",
+      ),
+    );
+  }
+  return causes;
+}

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { validateClaim, validateVolume } from "./volumes.ts";
+import type { KubeObject } from "../registry/types.ts";
+
+const fields = (causes: { field?: string; message?: string }[]) =>
+  causes.map((c) => `${c.field}: ${c.message}`);
+const claim = (spec: Record<string, unknown>): KubeObject => ({ metadata: { name: "c" }, spec });
+const volume = (spec: Record<string, unknown>): KubeObject => ({ metadata: { name: "v" }, spec });
+
+Deno.test("claims: at least one access mode and a positive storage request", () => {
+  const ok = { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } };
+  assert.deepEqual(validateClaim(claim(ok)), []);
+  assert.deepEqual(fields(validateClaim(claim({}))), [
+    "spec.accessModes: Required value: at least 1 access mode is required",
+    "spec.resources[storage]: Required value",
+  ]);
+  assert.deepEqual(
+    fields(validateClaim(claim({ ...ok, resources: { requests: { storage: "0" } } }))),
+    [
+      'spec.resources[storage]: Invalid value: "0": must be greater than zero',
+    ],
+  );
+  assert.deepEqual(
+    fields(validateClaim(claim({ ...ok, accessModes: ["ReadWriteOncePod", "ReadOnlyMany"] }))),
+    [
+      "spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes",
+    ],
+  );
+  assert.match(
+    fields(validateClaim(claim({ ...ok, accessModes: ["Sometimes"] })))[0]!,
+    /Unsupported value: "Sometimes"/,
+  );
+});
+
+Deno.test("volumes: access modes, a storage capacity and exactly one source", () => {
+  const ok = {
+    accessModes: ["ReadWriteOnce"],
+    capacity: { storage: "5Gi" },
+    hostPath: { path: "/data" },
+  };
+  assert.deepEqual(validateVolume(volume(ok)), []);
+  assert.deepEqual(fields(validateVolume(volume({}))), [
+    "spec.accessModes: Required value",
+    "spec.capacity: Required value",
+    'spec.capacity: Unsupported value: {}: supported values: "storage"',
+    "spec: Required value: must specify a volume type",
+  ]);
+  assert.deepEqual(fields(validateVolume(volume({ ...ok, nfs: { server: "s", path: "/" } }))), [
+    "spec.nfs: Forbidden: may not specify more than 1 volume type",
+  ]);
+});
