@@ -14,16 +14,15 @@ import { createHandler, type VersionInfo } from "./http/app.ts";
 import { Metrics } from "./http/metrics.ts";
 import { OpenApiCache } from "./http/openapi.ts";
 import { crdWarnings, validateCrd } from "./kinds/crd.ts";
-import { builtinHooks } from "./kinds/hooks.ts";
 import { installReviews } from "./kinds/reviews.ts";
 import { ServiceIpAllocator } from "./kinds/service_ip.ts";
 import { clusterIPsOf, nodePortRange, nodePortsOf } from "./kinds/services.ts";
-import { type ObjectLookup, SYSTEM_PRIORITY_CLASSES } from "./kinds/pod_admission.ts";
+import { builtinHooks, SYSTEM_PRIORITY_CLASSES } from "./kinds/hooks.ts";
+import type { ObjectLookup, ResourceType } from "./registry/types.ts";
 import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts";
 import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
 import { installEventsV1 } from "./kinds/events.ts";
-import { installPodActions } from "./kinds/pod_subresources.ts";
 import {
   type ServiceAccountLookup,
   ServiceAccountTokens,
@@ -242,4 +241,28 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       await Promise.all(loops);
     },
   };
+}
+
+/**
+ * Serves `pods/binding` and the `bindings` collection (answered as the Binding row) and
+ * `pods/eviction` (answered as a row of policy/v1 Eviction) on the Pod row. Their handlers
+ * (kinds/pod_actions.ts) are loaded on first use: an idle server does not hold them.
+ */
+let actions: Promise<typeof import("./kinds/pod_actions.ts")> | undefined;
+const load = () => actions ??= import("./kinds/pod_actions.ts");
+
+function installPodActions(
+  types: ResourceType[],
+  eviction: ResourceType,
+  client: InternalClient,
+): void {
+  const find = (group: string, kind: string) =>
+    types.find((t) => t.group === group && t.kind === kind);
+  const pods = find("", "Pod");
+  const pdbs = find("policy", "PodDisruptionBudget");
+  const bindings = find("", "Binding");
+  if (!pods || !pdbs || !bindings) return;
+  bindings.virtual = async (b, ctx) => (await load()).bindPod(client, pods, b, ctx);
+  eviction.virtual = async (e, ctx) => (await load()).evictPod(client, pods, pdbs, e, ctx);
+  pods.createSubresources = { ...pods.createSubresources, binding: bindings, eviction };
 }

@@ -10,8 +10,7 @@ import type { Logger } from "../../api/log.ts";
 import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../auth/types.ts";
 import type { RestServices } from "../rest/context.ts";
 import { handleResourceRequest } from "../rest/dispatch.ts";
-import { respondJson } from "../rest/read.ts";
-import { isCompressible, negotiateEncoding } from "../rest/compress.ts";
+import { isCompressible, respondJson } from "../rest/read.ts";
 import { splitRequestUrl } from "../rest/request.ts";
 import type { OpenApiCache } from "./openapi.ts";
 import type { Metrics } from "./metrics.ts";
@@ -139,7 +138,9 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
       res = failed(err);
     }
     // Only large bodies are looked at again (no extra await on the common path).
-    if (isCompressible(res)) res = await negotiateEncoding(req, res);
+    if (isCompressible(res)) {
+      res = await (await import("../rest/compress.ts")).negotiateEncoding(req, res);
+    }
     const ms = performance.now() - started;
     opts.metrics.observe(req.method, res.status, ms);
     log.debug("request", {

@@ -7,8 +7,7 @@
 import { Hono } from "hono";
 import { notAcceptable } from "../../api/status.ts";
 import { notFoundPlain } from "../rest/dispatch.ts";
-import { respondJson } from "../rest/read.ts";
-import { compressible } from "../rest/compress.ts";
+import { compressible, respondJson } from "../rest/read.ts";
 import type { AppOptions } from "./app.ts";
 import {
   AGGREGATED_CONTENT_TYPE,

@@ -7,7 +7,7 @@
  */
 import { compareStrings } from "../../api/order.ts";
 import type { KubeObject } from "../registry/types.ts";
-import type { ObjectLookup } from "./pod_admission.ts";
+import type { ObjectLookup } from "../registry/types.ts";
 
 type Obj = Record<string, unknown>;
 

@@ -13,9 +13,9 @@
  *   bound them (limit_ranges.ts).
  * Refusals are 403 Forbidden with upstream's messages.
  */
-import { forbidden as fieldForbidden, invalid } from "../../api/schema/field_errors.ts";
-import { forbidden, type StatusCause } from "../../api/status.ts";
+import { forbidden } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
+import type { ObjectLookup } from "../registry/types.ts";
 import { admitPodLimits, aggregate } from "./limit_ranges.ts";
 
 type Obj = Record<string, unknown>;
@@ -24,32 +24,12 @@ const obj = (v: unknown): Obj | undefined =>
   v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
 const list = (v: unknown): Obj[] => Array.isArray(v) ? v.filter((x) => obj(x)) as Obj[] : [];
 
-/** Reads stored objects (the watch cache), by storage prefix ("core/serviceaccounts"). */
-export interface ObjectLookup {
-  get(storagePrefix: string, namespace: string, name: string): KubeObject | undefined;
-  list(storagePrefix: string): KubeObject[];
-}
-
 export const TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
 export const TOKEN_VOLUME_PREFIX = "kube-api-access-";
 const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 /** A bound token's lifetime as upstream projects it (an hour, plus seven seconds to tell). */
 const TOKEN_SECONDS = 3607;
 const DEFAULT_ACCOUNT_WAIT_MS = 2_000;
-
-/** The PriorityClasses every cluster has, made at start-up as upstream's apiserver does. */
-export const SYSTEM_PRIORITY_CLASSES = [
-  {
-    name: "system-node-critical",
-    value: 2000001000,
-    description: "For pods a node cannot do without: never moved off their node.",
-  },
-  {
-    name: "system-cluster-critical",
-    value: 2000000000,
-    description: "For pods the cluster cannot do without: they may move to another node.",
-  },
-];
 
 const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 function suffix(): string {
@@ -208,67 +188,4 @@ export function admitNewEphemeralContainers(pod: KubeObject, old: KubeObject): v
   const before = new Set(list(obj(old.spec)?.ephemeralContainers).map((c) => c.name));
   const added = list(spec.ephemeralContainers).filter((c) => !before.has(c.name));
   mountToken({ added }, ["added"], volume);
-}
-
-/** The largest priority a user's PriorityClass may have; higher ones are the system's. */
-const MAX_USER_PRIORITY = 1_000_000_000;
-
-/**
- * A PriorityClass: `system-` names and values above a billion are the system's own; one class
- * at most is the global default; value and preemption policy never change.
- */
-export function validatePriorityClass(
-  pc: KubeObject,
-  old: KubeObject | undefined,
-  lookup: ObjectLookup,
-): StatusCause[] {
-  const name = String(pc.metadata?.name ?? "");
-  const system = SYSTEM_PRIORITY_CLASSES.find((c) => c.name === name);
-  const causes: StatusCause[] = [];
-  if (!old) {
-    if (name.startsWith("system-") && !system) {
-      causes.push(
-        invalid(
-          "metadata.name",
-          name,
-          "priority class names with 'system-' prefix are reserved for system use only",
-        ),
-      );
-    }
-    if (!system && typeof pc.value === "number" && pc.value > MAX_USER_PRIORITY) {
-      causes.push(
-        fieldForbidden(
-          "value",
-          `maximum allowed value of a user defined priority is ${MAX_USER_PRIORITY}`,
-        ),
-      );
-    }
-  } else {
-    if (pc.value !== old.value) {
-      causes.push(fieldForbidden("value", "may not be changed in an update."));
-    }
-    if (
-      (pc.preemptionPolicy ?? "PreemptLowerPriority") !==
-        (old.preemptionPolicy ?? "PreemptLowerPriority")
-    ) {
-      causes.push(fieldForbidden("preemptionPolicy", "may not be changed in an update."));
-    }
-  }
-  if (pc.globalDefault === true) {
-    const other = lookup.list("scheduling.k8s.io/priorityclasses").find((c) =>
-      c.globalDefault === true && c.metadata?.name !== name
-    );
-    if (other) {
-      causes.push(
-        invalid(
-          "globalDefault",
-          true,
-          `PriorityClass ${
-            String(other.metadata?.name)
-          } is already marked as default. Only one default can exist`,
-        ),
-      );
-    }
-  }
-  return causes;
 }

@@ -10,8 +10,7 @@ import { isDns1123Label } from "../../api/names.ts";
 import { duplicate, forbidden, invalid, required } from "../../api/schema/field_errors.ts";
 import { invalid as invalidObject, type StatusCause } from "../../api/status.ts";
 import type { HookContext, KubeObject, ResourceHooks } from "../registry/types.ts";
-import { NumberRange } from "./number_range.ts";
-import type { ServiceIpAllocator } from "./service_ip.ts";
+import { NumberRange, type ServiceIpAllocator } from "./service_ip.ts";
 
 type Obj = Record<string, unknown>;
 

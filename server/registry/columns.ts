@@ -5,7 +5,6 @@
  */
 import type { KubeObject, TableColumn } from "./types.ts";
 import { labelSelectorString } from "../../api/labels.ts";
-import { compareStrings } from "../../api/order.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -96,7 +95,7 @@ function podTemplateCols(path: string, withSelector: string | undefined): TableC
 function formatLabels(map: unknown): string {
   const entries = map && typeof map === "object" ? Object.entries(map) : [];
   if (!entries.length) return "<none>";
-  return entries.sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => `${k}=${v}`)
+  return entries.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`)
     .join(",");
 }
 

@@ -164,3 +164,9 @@ export function apiVersionOf(
 export function gvkOf(t: ResourceType): GroupVersionKind {
   return { group: t.group, version: t.version, kind: t.kind };
 }
+
+/** Reads stored objects (the watch cache), by storage prefix ("core/serviceaccounts"). */
+export interface ObjectLookup {
+  get(storagePrefix: string, namespace: string, name: string): KubeObject | undefined;
+  list(storagePrefix: string): KubeObject[];
+}

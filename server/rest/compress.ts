@@ -3,29 +3,14 @@
  * 128 KiB or more goes gzipped (level 1: fast, and JSON shrinks several times over) to a client
  * that accepts it. kubectl and client-go ask for it by default; on a slow link to an edge box a
  * 10,000-object list is then a tenth of its size. Watch streams and small bodies go as they are.
- * zlib is loaded on the first large response: an idle server does not hold it.
+ * Responses are marked where they are made (compressible() in read.ts); this module and zlib
+ * are loaded on the first large response: an idle server holds neither.
  */
 import type { Buffer } from "node:buffer";
+import { takeCompressibleBody } from "./read.ts";
 
-export const GZIP_THRESHOLD = 128 * 1024;
-
-/** Bodies of responses worth compressing, until the response is answered. */
-const bodies = new WeakMap<Response, string | Uint8Array>();
 /** Compressed forms of bodies that are kept and served again (OpenAPI documents). */
 const compressedOnce = new WeakMap<Uint8Array, Uint8Array>();
-
-/** Marks `res` as compressible when its body (given as sent) is large; returns `res`. */
-export function compressible(res: Response, body: string | Uint8Array): Response {
-  // A string's length in UTF-16 units is at most its UTF-8 byte length: a fair threshold test.
-  const size = typeof body === "string" ? body.length : body.byteLength;
-  if (size >= GZIP_THRESHOLD) bodies.set(res, body);
-  return res;
-}
-
-/** Whether `res` was marked compressible (a large body). */
-export function isCompressible(res: Response): boolean {
-  return bodies.has(res);
-}
 
 /** Whether an Accept-Encoding header accepts gzip (with a non-zero quality). */
 export function acceptsGzip(header: string | null): boolean {
@@ -55,9 +40,8 @@ function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 
 /** `res` gzipped if it was marked compressible and the request accepts gzip; else `res`. */
 export async function negotiateEncoding(req: Request, res: Response): Promise<Response> {
-  const body = bodies.get(res);
+  const body = takeCompressibleBody(res);
   if (body === undefined || !acceptsGzip(req.headers.get("accept-encoding"))) return res;
-  bodies.delete(res);
   let out = typeof body === "string" ? undefined : compressedOnce.get(body);
   if (!out) {
     out = await gzip(typeof body === "string" ? new TextEncoder().encode(body) : body);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
-import { acceptsGzip, GZIP_THRESHOLD } from "./compress.ts";
+import { acceptsGzip } from "./compress.ts";
+import { GZIP_THRESHOLD } from "./read.ts";
 import { configMap, startTestApi } from "../testing_helper.ts";
 
 Deno.test("acceptsGzip reads Accept-Encoding tokens and their quality", () => {

@@ -17,7 +17,6 @@ import {
   wantsTable,
 } from "./table.ts";
 import { warningHeader } from "./warning.ts";
-import { compressible } from "./compress.ts";
 
 /** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
 export function viewJson(t: ResourceType, e: Entry): string {
@@ -83,6 +82,32 @@ function resourceVersionParam(call: Call): number | undefined {
   if (rv === undefined || rv === "") return undefined;
   if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: "${rv}"`);
   return Number(rv);
+}
+
+/** Bodies from which on a response is gzipped for a client that accepts it (compress.ts). */
+export const GZIP_THRESHOLD = 128 * 1024;
+
+/** Bodies of responses worth compressing, until the response is answered. */
+const bodies = new WeakMap<Response, string | Uint8Array>();
+
+/** Marks `res` as compressible when its body (given as sent) is large; returns `res`. */
+export function compressible(res: Response, body: string | Uint8Array): Response {
+  // A string's length in UTF-16 units is at most its UTF-8 byte length: a fair threshold test.
+  const size = typeof body === "string" ? body.length : body.byteLength;
+  if (size >= GZIP_THRESHOLD) bodies.set(res, body);
+  return res;
+}
+
+/** Whether `res` was marked compressible (a large body). */
+export function isCompressible(res: Response): boolean {
+  return bodies.has(res);
+}
+
+/** The marked body of `res`, taking the mark off (undefined: not marked). */
+export function takeCompressibleBody(res: Response): string | Uint8Array | undefined {
+  const body = bodies.get(res);
+  bodies.delete(res);
+  return body;
 }
 
 /**
