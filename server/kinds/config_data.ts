@@ -10,11 +10,7 @@ import { byteLength, DNS1123_SUBDOMAIN_MAX_LENGTH, regexError } from "../../api/
 import { forbidden, invalid, required, tooLong } from "../../api/schema/field_errors.ts";
 import type { StatusCause } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+import { type Obj, obj } from "./shape.ts";
 
 /** Upstream's MaxSecretSize, which bounds ConfigMaps too. */
 export const MAX_DATA_BYTES = 1024 * 1024;

@@ -8,11 +8,7 @@
 import { compareStrings } from "../../api/order.ts";
 import type { KubeObject } from "../registry/types.ts";
 import type { ObjectLookup } from "../registry/types.ts";
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+import { type Obj, obj } from "./shape.ts";
 
 /** The newest of the classes under `prefix` whose annotation `key` (or `betaKey`) is "true". */
 export function defaultClass(

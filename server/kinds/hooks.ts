@@ -11,12 +11,7 @@ import { forbidden as fieldForbidden, invalid } from "../../api/schema/field_err
 import type { StatusCause } from "../../api/status.ts";
 import { type ServiceAllocators, serviceHooks } from "./services.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
-
-type Obj = Record<string, unknown>;
-
-function obj(v: unknown): Obj | undefined {
-  return v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
-}
+import { type Obj, obj } from "./shape.ts";
 
 function b64(s: string): string {
   const bytes = new TextEncoder().encode(s);

@@ -10,11 +10,7 @@ import { forbidden, invalid } from "../../api/schema/field_errors.ts";
 import { jsonEqual } from "../../api/patch/json.ts";
 import type { StatusCause } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+import { obj } from "./shape.ts";
 
 function at(o: unknown, path: string): unknown {
   let cur: unknown = o;

@@ -10,13 +10,9 @@ import { compareQuantities, nanos } from "../../api/quantity.ts";
 import { forbidden, invalid } from "../../api/schema/field_errors.ts";
 import type { StatusCause } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
+import { items, type Obj, obj } from "./shape.ts";
 
-type Obj = Record<string, unknown>;
 type Resources = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
-const items = (v: unknown): Obj[] => Array.isArray(v) ? v.filter((x) => obj(x)) as Obj[] : [];
 
 const ANNOTATION = "kubernetes.io/limit-ranger";
 

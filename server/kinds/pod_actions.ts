@@ -20,11 +20,7 @@ import { rfc3339Seconds } from "../../api/time.ts";
 import type { KubeObject, ResourceType, VirtualContext } from "../registry/types.ts";
 import type { InternalClient } from "../rest/internal.ts";
 import type { DeleteOptions } from "../rest/delete.ts";
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+import { type Obj, obj } from "./shape.ts";
 
 /** Upstream's bound on pods evicted but not yet seen gone by the disruption controller. */
 const MAX_DISRUPTED_PODS = 2000;

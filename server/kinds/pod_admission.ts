@@ -17,12 +17,7 @@ import { forbidden } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
 import type { ObjectLookup } from "../registry/types.ts";
 import { admitPodLimits, aggregate } from "./limit_ranges.ts";
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
-const list = (v: unknown): Obj[] => Array.isArray(v) ? v.filter((x) => obj(x)) as Obj[] : [];
+import { items, type Obj, obj } from "./shape.ts";
 
 export const TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
 export const TOKEN_VOLUME_PREFIX = "kube-api-access-";
@@ -85,10 +80,13 @@ export function tokenVolumeSource(): Obj {
 function mountToken(spec: Obj, lists: string[], volume: string): boolean {
   let mounted = false;
   for (const field of lists) {
-    for (const c of list(spec[field])) {
-      const mounts = list(c.volumeMounts);
+    const list = spec[field];
+    for (const c of (Array.isArray(list) ? list : []).map(obj)) {
+      if (!c) continue; // not a container: schema validation refuses it afterwards
+      const mounts = items(c.volumeMounts);
       if (mounts.some((m) => m.mountPath === TOKEN_MOUNT_PATH)) continue;
-      c.volumeMounts = [...mounts, { name: volume, readOnly: true, mountPath: TOKEN_MOUNT_PATH }];
+      const own = Array.isArray(c.volumeMounts) ? c.volumeMounts : [];
+      c.volumeMounts = [...own, { name: volume, readOnly: true, mountPath: TOKEN_MOUNT_PATH }];
       mounted = true;
     }
   }
@@ -96,7 +94,7 @@ function mountToken(spec: Obj, lists: string[], volume: string): boolean {
 }
 
 function tokenVolumeName(spec: Obj): string | undefined {
-  const v = list(spec.volumes).find((v) => String(v.name ?? "").startsWith(TOKEN_VOLUME_PREFIX));
+  const v = items(spec.volumes).find((v) => String(v.name ?? "").startsWith(TOKEN_VOLUME_PREFIX));
   return v ? String(v.name) : undefined;
 }
 
@@ -121,23 +119,23 @@ async function admitServiceAccount(pod: KubeObject, spec: Obj, lookup: ObjectLoo
   const volume = existing ?? TOKEN_VOLUME_PREFIX + suffix();
   const lists = ["initContainers", "containers", "ephemeralContainers"];
   if (mountToken(spec, lists, volume) && !existing) {
-    spec.volumes = [...list(spec.volumes), { name: volume, projected: tokenVolumeSource() }];
+    const own = Array.isArray(spec.volumes) ? spec.volumes : [];
+    spec.volumes = [...own, { name: volume, projected: tokenVolumeSource() }];
   }
 }
 
 const NODE_TOLERATIONS = ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"];
 
 function admitTolerations(spec: Obj) {
-  const tolerations = list(spec.tolerations);
-  for (const key of NODE_TOLERATIONS) {
-    const tolerated = tolerations.some((t) =>
-      (t.key === key || !t.key) && (t.effect === "NoExecute" || !t.effect)
-    );
-    if (!tolerated) {
-      tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
-    }
-  }
-  spec.tolerations = tolerations;
+  const own = Array.isArray(spec.tolerations) ? spec.tolerations : [];
+  const added = NODE_TOLERATIONS.filter((key) =>
+    !own.some((t) => {
+      const o = obj(t);
+      return o && (o.key === key || !o.key) && (o.effect === "NoExecute" || !o.effect);
+    })
+  ).map((key) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 }));
+  // Appended to what the pod sent, as it sent it (schema validation judges that afterwards).
+  spec.tolerations = [...own, ...added];
 }
 
 function admitPriority(pod: KubeObject, spec: Obj, lookup: ObjectLookup) {
@@ -185,7 +183,7 @@ export function admitNewEphemeralContainers(pod: KubeObject, old: KubeObject): v
   const spec = obj(pod.spec);
   const volume = spec && tokenVolumeName(spec);
   if (!spec || !volume) return;
-  const before = new Set(list(obj(old.spec)?.ephemeralContainers).map((c) => c.name));
-  const added = list(spec.ephemeralContainers).filter((c) => !before.has(c.name));
+  const before = new Set(items(obj(old.spec)?.ephemeralContainers).map((c) => c.name));
+  const added = items(spec.ephemeralContainers).filter((c) => !before.has(c.name));
   mountToken({ added }, ["added"], volume);
 }

@@ -189,3 +189,17 @@ Deno.test("priority comes from the pod's PriorityClass, the global default, or 0
     await t.stop();
   }
 });
+
+Deno.test("admission appends to what a pod sent, so a malformed list is still refused, not mended", async () => {
+  const t = await startTestApi();
+  try {
+    for (const spec of [{ tolerations: [5] }, { volumes: ["x"] }]) {
+      const r = await t.post(PODS, pod("bad", { spec }));
+      assert.equal(r.status, 400, `${JSON.stringify(spec)}: ${r.text}`);
+      assert.equal(r.body.reason, "BadRequest");
+    }
+    assert.equal((await t.get(`${PODS}/bad`)).status, 404);
+  } finally {
+    await t.stop();
+  }
+});

@@ -18,12 +18,7 @@ import {
 import { jsonEqual } from "../../api/patch/json.ts";
 import type { StatusCause } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
-const items = (v: unknown): Obj[] => Array.isArray(v) ? v.map((x) => obj(x) ?? {}) : [];
+import { items, type Obj, obj } from "./shape.ts";
 
 /** The container lists of a pod spec, in the order upstream checks their names. */
 const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;

@@ -11,12 +11,7 @@ import { duplicate, forbidden, invalid, required } from "../../api/schema/field_
 import { invalid as invalidObject, type StatusCause } from "../../api/status.ts";
 import type { HookContext, KubeObject, ResourceHooks } from "../registry/types.ts";
 import { NumberRange, type ServiceIpAllocator } from "./service_ip.ts";
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
-const items = (v: unknown): Obj[] => Array.isArray(v) ? v.map((x) => obj(x) ?? {}) : [];
+import { items, type Obj, obj } from "./shape.ts";
 
 export const NODE_PORT_FIRST = 30000;
 export const NODE_PORT_LAST = 32767;
@@ -156,6 +151,8 @@ class Allocation {
       const oldPorts = old && needsNodePorts(old) ? items(old.ports) : [];
       const used = new Set(ports.map((p) => p.nodePort).filter((n) => typeof n === "number"));
       ports.forEach((p, i) => {
+        // Not a port (schema validation refuses it afterwards): no node port to hold for it.
+        if (!obj((spec.ports as unknown[])[i])) return;
         let wanted = p.nodePort;
         if (wanted === undefined) {
           // A port the Service already had keeps its node port (an update that left it out).

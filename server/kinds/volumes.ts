@@ -8,11 +8,7 @@ import { nanos } from "../../api/quantity.ts";
 import { fieldError, invalid, notSupported, required } from "../../api/schema/field_errors.ts";
 import type { StatusCause } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+import { obj } from "./shape.ts";
 
 const ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
 

@@ -20,16 +20,7 @@ import {
   defaultLimitRange,
   validateLimitRange,
 } from "./limit_ranges.ts";
-
-type Obj = Record<string, unknown>;
-
-function obj(v: unknown): Obj | undefined {
-  return v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
-}
-
-function list(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.filter((x) => obj(x)) as Obj[] : [];
-}
+import { items, type Obj, obj } from "./shape.ts";
 
 /** `Always` for `:latest` or untagged images, `IfNotPresent` otherwise (upstream's rule). */
 export function defaultPullPolicy(image: unknown): string {
@@ -43,7 +34,7 @@ export function defaultPullPolicy(image: unknown): string {
 function defaultPodSpec(spec: Obj | undefined) {
   if (!spec) return;
   for (const field of ["containers", "initContainers", "ephemeralContainers"]) {
-    for (const c of list(spec[field])) {
+    for (const c of items(spec[field])) {
       if (c.imagePullPolicy === undefined) c.imagePullPolicy = defaultPullPolicy(c.image);
     }
   }
@@ -216,7 +207,7 @@ function withImmutableFields(table: HookTable): HookTable {
 }
 
 function qosClass(spec: Obj | undefined): string {
-  const containers = [...list(spec?.containers), ...list(spec?.initContainers)];
+  const containers = [...items(spec?.containers), ...items(spec?.initContainers)];
   let anySet = false;
   let guaranteed = containers.length > 0;
   for (const c of containers) {

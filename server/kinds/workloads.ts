@@ -7,11 +7,7 @@ import { fromLabelSelectorObject, matchesLabels, type Requirement } from "../../
 import { invalid, required } from "../../api/schema/field_errors.ts";
 import { ApiError, type StatusCause } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
+import { obj } from "./shape.ts";
 
 export interface WorkloadRule {
   /** Whether `spec.replicas` exists (not for DaemonSets). */
