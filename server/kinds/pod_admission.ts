@@ -14,26 +14,17 @@
  * Refusals are 403 Forbidden with upstream's messages.
  */
 import { forbidden } from "../../api/status.ts";
-import type { KubeObject } from "../registry/types.ts";
-import type { ObjectLookup } from "../registry/types.ts";
+import type { KubeObject, ObjectLookup } from "../registry/types.ts";
+import { generateSuffix } from "../rest/meta.ts";
+import { MIRROR_ANNOTATION } from "./pods.ts";
 import { admitPodLimits, aggregate } from "./limit_ranges.ts";
 import { items, type Obj, obj } from "./shape.ts";
 
 export const TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
 export const TOKEN_VOLUME_PREFIX = "kube-api-access-";
-const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 /** A bound token's lifetime as upstream projects it (an hour, plus seven seconds to tell). */
 const TOKEN_SECONDS = 3607;
 const DEFAULT_ACCOUNT_WAIT_MS = 2_000;
-
-const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-function suffix(): string {
-  let out = "";
-  for (let i = 0; i < 5; i++) {
-    out += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
-  }
-  return out;
-}
 
 function podForbidden(pod: KubeObject, why: string) {
   const name = String(pod.metadata?.name ?? "");
@@ -116,7 +107,7 @@ async function admitServiceAccount(pod: KubeObject, spec: Obj, lookup: ObjectLoo
     : true;
   if (!automount) return;
   const existing = tokenVolumeName(spec);
-  const volume = existing ?? TOKEN_VOLUME_PREFIX + suffix();
+  const volume = existing ?? TOKEN_VOLUME_PREFIX + generateSuffix();
   const lists = ["initContainers", "containers", "ephemeralContainers"];
   if (mountToken(spec, lists, volume) && !existing) {
     const own = Array.isArray(spec.volumes) ? spec.volumes : [];

@@ -256,19 +256,21 @@ export async function updateObject(
   const now = svc.now();
   const dryRun = isDryRun(call);
   await t.hooks?.prepareUpdate?.(next, old, { now, dryRun });
-  const settle = async (kept: KubeObject, dropped: KubeObject) => {
-    if (!dryRun) await t.hooks?.afterUpdate?.(kept, dropped, { now, dryRun });
-  };
+  // Only kinds that hold allocations (a Service's ports) have anything to give back: the others
+  // write without the extra turns.
+  const giveBack = dryRun ? undefined : t.hooks?.afterUpdate;
+  if (!giveBack) return await writeUpdate(svc, call, input, old, next, now, dryRun);
+  const ctx = { now, dryRun };
   try {
     const written = await writeUpdate(svc, call, input, old, next, now, dryRun);
     // What the old object held and the written one does not is given back (a Service's ports),
     // and what preparing took for an object that was deleted or left unchanged instead.
-    await settle(written, old);
-    await settle(written, next);
+    await giveBack(written, old, ctx);
+    await giveBack(written, next, ctx);
     return written;
   } catch (e) {
     // Nothing was written: what preparing the update took is given back.
-    await settle(old, next);
+    await giveBack(old, next, ctx);
     throw e;
   }
 }
