@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { configMap, deployment, type Json, metaOf, startTestApi } from "../testing_helper.ts";
+import {
+  configMap,
+  deployment,
+  eventually,
+  type Json,
+  metaOf,
+  startTestApi,
+} from "../testing_helper.ts";
 
 const DEPLOYS = "/apis/apps/v1/namespaces/default/deployments";
 const NS = "/api/v1/namespaces/default";
@@ -202,6 +209,36 @@ Deno.test("a PUT whose body names another apiVersion or kind than the URL is a 4
       assert.equal(r.status, 400, `${apiVersion} ${kind}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.reason, "BadRequest");
     }
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("a status write is held to no rule of the object's kind (one stored before the rule still takes it)", async () => {
+  const t = await startTestApi();
+  try {
+    // A pod as an older kno stored it: no image, which the pod rules now refuse.
+    const legacy = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: "legacy",
+        namespace: "default",
+        uid: "6a1d3f4e-0000-4000-8000-000000000001",
+        creationTimestamp: "2026-01-01T00:00:00Z",
+      },
+      spec: { containers: [{ name: "c" }] },
+      status: { phase: "Pending" },
+    };
+    await t.store.create("/registry/core/pods/default/legacy", JSON.stringify(legacy));
+    const PODS = "/api/v1/namespaces/default/pods";
+    await eventually(async () => (await t.get(`${PODS}/legacy`)).status === 200, "the cache");
+    const status = await t.patch(`${PODS}/legacy/status`, { status: { phase: "Running" } });
+    assert.equal(status.status, 200, status.text);
+    assert.equal((status.body.status as Json).phase, "Running");
+    // The object itself is held to the rules.
+    const relabel = await t.patch(`${PODS}/legacy`, { metadata: { labels: { a: "b" } } });
+    assert.equal(relabel.status, 422, relabel.text);
   } finally {
     await t.stop();
   }
