@@ -153,6 +153,8 @@ function checkItem(
   requests: Resources,
   limits: Resources,
   errors: string[],
+  /** What `max` bounds: a container's limit (and its request), or a claim's request alone. */
+  maxHolds: "limit" | "request" = "limit",
 ): void {
   for (const [k, v] of Object.entries(obj(item.min) ?? {})) {
     if (requests[k] === undefined) {
@@ -167,14 +169,17 @@ function checkItem(
       );
     }
   }
+  const held = maxHolds === "limit" ? limits : requests;
   for (const [k, v] of Object.entries(obj(item.max) ?? {})) {
-    if (limits[k] === undefined) {
-      errors.push(`maximum ${k} usage per ${type} is ${String(v)}.  No limit is specified`);
-    } else if (compareQuantities(limits[k], v) > 0) {
+    if (held[k] === undefined) {
+      errors.push(`maximum ${k} usage per ${type} is ${String(v)}.  No ${maxHolds} is specified`);
+    } else if (compareQuantities(held[k], v) > 0) {
       errors.push(
-        `maximum ${k} usage per ${type} is ${String(v)}, but limit is ${String(limits[k])}`,
+        `maximum ${k} usage per ${type} is ${String(v)}, but ${maxHolds} is ${String(held[k])}`,
       );
-    } else if (requests[k] !== undefined && compareQuantities(requests[k], v) > 0) {
+    } else if (
+      maxHolds === "limit" && requests[k] !== undefined && compareQuantities(requests[k], v) > 0
+    ) {
       errors.push(
         `maximum ${k} usage per ${type} is ${String(v)}, but request is ${String(requests[k])}`,
       );
@@ -262,16 +267,7 @@ export function admitClaimLimits(pvc: KubeObject, ranges: KubeObject[]): string[
     for (const item of items(obj(lr.spec)?.limits)) {
       if (item.type !== type) continue;
       // A claim's limits are not the user's ask: min and max both hold its request.
-      checkItem(type, { min: item.min }, requests, {}, errors);
-      for (const [k, v] of Object.entries(obj(item.max) ?? {})) {
-        if (requests[k] === undefined) {
-          errors.push(`maximum ${k} usage per ${type} is ${String(v)}.  No request is specified`);
-        } else if (compareQuantities(requests[k], v) > 0) {
-          errors.push(
-            `maximum ${k} usage per ${type} is ${String(v)}, but request is ${String(requests[k])}`,
-          );
-        }
-      }
+      checkItem(type, { min: item.min, max: item.max }, requests, {}, errors, "request");
     }
   }
   return errors;
