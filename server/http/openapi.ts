@@ -9,7 +9,7 @@ const builder = () => import("../../api/openapi/mod.ts");
 import { REF_PREFIX, type SchemaResolver } from "../../api/schema/types.ts";
 import { findKind, schemaTable } from "../../api/schema/table.ts";
 import type { Registry } from "../registry/registry.ts";
-import { SUBRESOURCES } from "../registry/subresources.ts";
+import { subresourceInfo } from "../registry/subresources.ts";
 
 interface Doc {
   /** The document, encoded once. */
@@ -131,7 +131,7 @@ export class OpenApiCache {
 
 /** A subresource as the OpenAPI paths describe it, from the subresource table. */
 function subresourceOf(name: string): OpenApiSubresource {
-  const info = Object.hasOwn(SUBRESOURCES, name) ? SUBRESOURCES[name] : undefined;
+  const info = subresourceInfo(name);
   const out: OpenApiSubresource = { name, verbs: info?.verbs ?? [] };
   const entry = info?.kind ? findKind(schemaTable, info.kind) : undefined;
   if (info?.kind && entry) {

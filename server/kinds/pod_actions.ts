@@ -19,7 +19,7 @@ import {
 import { rfc3339Seconds } from "../../api/time.ts";
 import type { KubeObject, ResourceType, VirtualContext } from "../registry/types.ts";
 import type { InternalClient } from "../rest/internal.ts";
-import type { DeleteOptions } from "../rest/delete.ts";
+import { checkPreconditions, type DeleteOptions } from "../rest/delete.ts";
 import { type Obj, obj } from "./shape.ts";
 
 /** Upstream's bound on pods evicted but not yet seen gone by the disruption controller. */
@@ -71,30 +71,6 @@ function setCondition(pod: KubeObject, condition: Obj, now: Date): void {
   if (at < 0) conditions.push(next);
   else conditions[at] = next;
   status.conditions = conditions;
-}
-
-function checkPreconditions(
-  pod: KubeObject,
-  pre: { uid?: unknown; resourceVersion?: unknown },
-  ref: { group: string; resource: string; name: string },
-): void {
-  const meta = pod.metadata ?? {};
-  if (pre.uid && pre.uid !== meta.uid) {
-    throw conflict(
-      ref,
-      `Precondition failed: UID in precondition: ${String(pre.uid)}, UID in object meta: ${
-        String(meta.uid)
-      }`,
-    );
-  }
-  if (pre.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
-    throw conflict(
-      ref,
-      `Precondition failed: ResourceVersion in precondition: ${
-        String(pre.resourceVersion)
-      }, ResourceVersion in object meta: ${String(meta.resourceVersion)}`,
-    );
-  }
 }
 
 /** `pods/binding`: assigns the pod to the Binding's node, once. */

@@ -40,21 +40,22 @@ export const SUBRESOURCES: Readonly<Record<string, SubresourceInfo>> = {
   },
 };
 
-function infoOf(name: string): SubresourceInfo | undefined {
+/** What the table says of `name` (undefined: no such subresource). */
+export function subresourceInfo(name: string): SubresourceInfo | undefined {
   return Object.hasOwn(SUBRESOURCES, name) ? SUBRESOURCES[name] : undefined;
 }
 
 /** The verbs a subresource serves (none for a name not in the table). */
 export function subresourceVerbs(name: string): readonly Verb[] {
-  return infoOf(name)?.verbs ?? [];
+  return subresourceInfo(name)?.verbs ?? [];
 }
 
 /** The kind a subresource's bodies are, given its parent's. */
 export function subresourceKind(name: string, parent: GroupVersionKind): GroupVersionKind {
-  return infoOf(name)?.kind ?? parent;
+  return subresourceInfo(name)?.kind ?? parent;
 }
 
 /** The field a subresource writes (undefined: none of its own, e.g. scale or token). */
 export function subresourceField(name: string): readonly string[] | undefined {
-  return infoOf(name)?.owns;
+  return subresourceInfo(name)?.owns;
 }

@@ -70,6 +70,31 @@ export async function readDeleteOptions(call: Call): Promise<DeleteOptions> {
   return opts;
 }
 
+/** DeleteOptions or Binding preconditions on uid and resourceVersion: 409 when they fail. */
+export function checkPreconditions(
+  o: KubeObject,
+  pre: { uid?: unknown; resourceVersion?: unknown },
+  ref: { group: string; resource: string; name: string },
+): void {
+  const meta = o.metadata ?? {};
+  if (pre.uid && pre.uid !== meta.uid) {
+    throw conflict(
+      ref,
+      `Precondition failed: UID in precondition: ${String(pre.uid)}, UID in object meta: ${
+        String(meta.uid)
+      }`,
+    );
+  }
+  if (pre.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+    throw conflict(
+      ref,
+      `Precondition failed: ResourceVersion in precondition: ${
+        String(pre.resourceVersion)
+      }, ResourceVersion in object meta: ${String(meta.resourceVersion)}`,
+    );
+  }
+}
+
 /** Deletes one object (or marks it for deletion). Returns the object as it now is. */
 export async function deleteEntry(
   svc: RestServices,
@@ -80,23 +105,7 @@ export async function deleteEntry(
   const { t } = call;
   const meta = entry.obj.metadata ?? {};
   const ref = refOf(call, String(meta.name));
-  const pre = opts.preconditions;
-  if (pre?.uid && pre.uid !== meta.uid) {
-    throw conflict(
-      ref,
-      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${
-        String(meta.uid)
-      }`,
-    );
-  }
-  if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
-    throw conflict(
-      ref,
-      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${
-        String(meta.resourceVersion)
-      }`,
-    );
-  }
+  checkPreconditions(entry.obj, opts.preconditions ?? {}, ref);
   const dryRun = isDryRun(call) || opts.dryRun === true;
   const now = svc.now();
   const finalizers = pendingFinalizers(t, entry.obj);
