@@ -11,7 +11,7 @@ import type { ObjectLookup } from "../registry/types.ts";
 import { type Obj, obj } from "./shape.ts";
 
 /** The newest of the classes under `prefix` whose annotation `key` (or `betaKey`) is "true". */
-export function defaultClass(
+function defaultClass(
   lookup: ObjectLookup,
   prefix: string,
   keys: string[],

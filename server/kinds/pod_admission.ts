@@ -21,7 +21,7 @@ import { admitPodLimits, aggregate } from "./limit_ranges.ts";
 import { items, type Obj, obj } from "./shape.ts";
 
 export const TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
-export const TOKEN_VOLUME_PREFIX = "kube-api-access-";
+const TOKEN_VOLUME_PREFIX = "kube-api-access-";
 /** A bound token's lifetime as upstream projects it (an hour, plus seven seconds to tell). */
 const TOKEN_SECONDS = 3607;
 const DEFAULT_ACCOUNT_WAIT_MS = 2_000;

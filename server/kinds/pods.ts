@@ -39,7 +39,7 @@ const NOT_FOR_EPHEMERAL = [
 /** The annotation of a static pod's mirror, which cannot take ephemeral containers. */
 export const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
-export const UPDATABLE_POD_SPEC_FIELDS = [
+const UPDATABLE_POD_SPEC_FIELDS = [
   "`spec.containers[*].image`",
   "`spec.initContainers[*].image`",
   "`spec.activeDeadlineSeconds`",

@@ -13,8 +13,8 @@ import type { HookContext, KubeObject, ResourceHooks } from "../registry/types.t
 import { NumberRange, type ServiceIpAllocator } from "./service_ip.ts";
 import { items, type Obj, obj } from "./shape.ts";
 
-export const NODE_PORT_FIRST = 30000;
-export const NODE_PORT_LAST = 32767;
+const NODE_PORT_FIRST = 30000;
+const NODE_PORT_LAST = 32767;
 
 /** Node ports as upstream's allocator hands them out (static band: size/32, 16 to 128). */
 export function nodePortRange(inUse: () => Iterable<number>): NumberRange {
@@ -220,7 +220,7 @@ function prepare(
 }
 
 /** Upstream's Service rules beyond the schema. */
-export function validateService(o: KubeObject, old: KubeObject | undefined): StatusCause[] {
+function validateService(o: KubeObject, old: KubeObject | undefined): StatusCause[] {
   const spec = obj(o.spec) ?? {};
   const causes: StatusCause[] = [];
   const type = typeOf(spec);
