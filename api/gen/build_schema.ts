@@ -5,6 +5,7 @@
  * a definition are queued and built too, across packages.
  */
 import type { Logger } from "../log.ts";
+import { compareStrings } from "../order.ts";
 import { REF_PREFIX, type Schema } from "../schema/types.ts";
 import type { GoField, GoStruct } from "./go_parse.ts";
 import { derefType, formatGoType, type GoType, isByteSlice } from "./go_types.ts";
@@ -226,8 +227,11 @@ export class SchemaBuilder {
           case "named": {
             const inner = { pkg: r.pkg, imports: r.decl.imports };
             const u = await this.typeSchema(r.decl.decl.underlying, inner, depth + 1);
-            const nullable =
-              marker(parseMarkers(r.decl.decl.comments), "protobuf.nullable") === "true";
+            const markers = parseMarkers(r.decl.decl.comments);
+            const nullable = marker(markers, "protobuf.nullable") === "true";
+            if (markers.has("enum") && u.schema.type === "string") {
+              u.schema.enum = enumValues(r.pkg, r.name);
+            }
             return { ...u, wrapper: nullable && r.decl.decl.underlying.kind === "slice" };
           }
         }
@@ -239,6 +243,16 @@ export class SchemaBuilder {
   report(): void {
     this.log.info("built schema definitions", { count: this.definitions.size });
   }
+}
+
+/** A `+enum` type's values: the package's string constants of that type, sorted as upstream's
+ * OpenAPI lists them, each once. */
+function enumValues(pkg: GoPackage, name: string): string[] {
+  const values = pkg.typedStrings.get(name);
+  if (!values || values.length === 0) {
+    throw new GenerateError(`Enum type "${name}" of "${pkg.importPath}" has no string constants`);
+  }
+  return [...new Set(values)].sort(compareStrings);
 }
 
 function isRequired(omitempty: boolean, markers: Markers): boolean {

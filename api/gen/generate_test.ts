@@ -123,10 +123,15 @@ type Orphan struct {
 	metav1.ObjectMeta \`json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"\`
 }
 
+// +enum
 type Mode string
 
 const (
 	ModeFast Mode = "Fast"
+	ModeSlow = Mode("Slow")
+	ModeOther = Mode(otherv1.ThingMode)
+	ModeFastAgain Mode = "Fast"
+	Untyped = "NotAMode"
 )
 
 // +protobuf.nullable=true
@@ -134,6 +139,8 @@ type ExtraValue []string
 `;
 
 const OTHER_GO = `package v1alpha1
+
+const ThingMode = "Thing"
 
 type Thing struct {
 	// +required
@@ -217,6 +224,9 @@ Deno.test("scalars with omitempty are omit-zero; marker defaults resolve constan
   assert.equal(spec.mode?.["x-kno-omit-zero"], true);
   assert.equal(spec.mode?.default, "Fast");
   assert.equal(spec.mode?.["x-kno-proto-type"], "string");
+  // +enum: the type's string constants, typed or converted (also from another package), sorted
+  // and each once; untyped constants are not the type's.
+  assert.deepEqual(spec.mode?.enum, ["Fast", "Slow", "Thing"]);
   assert.equal(spec.weight?.default, undefined, "a zero default on an omit-zero field is dropped");
   assert.equal(spec.replicas?.["x-kno-omit-zero"], undefined);
   assert.deepEqual(spec.data?.additionalProperties, {

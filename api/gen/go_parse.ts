@@ -38,6 +38,10 @@ export interface GoFile {
   namedTypes: GoNamedType[];
   /** Constant name → its literal value (strings unquoted, numbers as numbers). */
   consts: Map<string, string | number>;
+  /** Constant name → the type it is declared with (`Foo Bar = "x"`, `Foo = Bar("x")`). */
+  constTypes: Map<string, string>;
+  /** Constant name → the constant its value converts (`Foo = Bar(v1.Baz)`: "v1.Baz"). */
+  constRefs: Map<string, string>;
 }
 
 export class GoParseError extends Error {
@@ -56,6 +60,8 @@ export function parseGoFile(source: string, file = "<input>"): GoFile {
     structs: [],
     namedTypes: [],
     consts: new Map(),
+    constTypes: new Map(),
+    constRefs: new Map(),
   };
   let groups: string[][] = []; // comment groups above the current line (closest last)
   let current: string[] | undefined;
@@ -152,9 +158,16 @@ function addImport(out: GoFile, spec: string): void {
 }
 
 function addConst(out: GoFile, spec: string): void {
-  const m = /^([A-Za-z_]\w*)(?:\s+[\w.]+)?\s*=\s*(.+?)\s*(?:\/\/.*)?$/.exec(spec);
-  if (!m || m[1] === undefined || m[2] === undefined) return;
-  const value = m[2];
+  const m = /^([A-Za-z_]\w*)(?:\s+([\w.]+))?\s*=\s*(.+?)\s*(?:\/\/.*)?$/.exec(spec);
+  if (!m || m[1] === undefined || m[3] === undefined) return;
+  let value = m[3];
+  if (m[2] !== undefined) out.constTypes.set(m[1], m[2]);
+  const conversion = /^([A-Za-z_]\w*)\((.+)\)$/.exec(value);
+  if (m[2] === undefined && conversion?.[1] !== undefined && conversion[2] !== undefined) {
+    out.constTypes.set(m[1], conversion[1]);
+    value = conversion[2].trim();
+    if (/^[A-Za-z_][\w.]*$/.test(value)) out.constRefs.set(m[1], value);
+  }
   if (/^"(?:[^"\\]|\\.)*"$/.test(value)) out.consts.set(m[1], JSON.parse(value) as string);
   else if (/^`[^`]*`$/.test(value)) out.consts.set(m[1], value.slice(1, -1));
   else if (/^-?\d+(\.\d+)?$/.test(value)) out.consts.set(m[1], Number(value));

@@ -101,6 +101,9 @@ export interface GoPackage {
   structs: Map<string, Declared<GoStruct>>;
   namedTypes: Map<string, Declared<GoNamedType>>;
   consts: Map<string, string | number>;
+  /** Named type → the string constants the package declares with that type, in source order
+   * (the values of a `+enum` type). */
+  typedStrings: Map<string, string[]>;
   /** Struct names in the order they appear in the package's `types*.go` files. */
   typesFileStructs: string[];
 }
@@ -147,9 +150,11 @@ export class PackageLoader {
       structs: new Map(),
       namedTypes: new Map(),
       consts: new Map(),
+      typedStrings: new Map(),
       typesFileStructs: [],
     };
     const names = (await this.tree.listDir(repo, dir)).filter(isSourceFile).sort();
+    const files: GoFile[] = [];
     for (const name of names) {
       const path = `${dir}/${name}`;
       let file: GoFile;
@@ -167,7 +172,31 @@ export class PackageLoader {
         pkg.namedTypes.set(t.name, { decl: t, imports: file.imports });
       }
       for (const [k, v] of file.consts) pkg.consts.set(k, v);
+      files.push(file);
+    }
+    for (const file of files) {
+      for (const [name, type] of file.constTypes) {
+        const v = file.consts.get(name) ?? await this.constRef(pkg, file, file.constRefs.get(name));
+        if (typeof v !== "string") continue;
+        const values = pkg.typedStrings.get(type) ?? [];
+        values.push(v);
+        pkg.typedStrings.set(type, values);
+      }
     }
     return pkg;
+  }
+
+  /** The value of the constant `ref` ("Name" or "alias.Name") names from `file` of `pkg`. */
+  private async constRef(
+    pkg: GoPackage,
+    file: GoFile,
+    ref: string | undefined,
+  ): Promise<string | number | undefined> {
+    if (ref === undefined) return undefined;
+    const dot = ref.indexOf(".");
+    if (dot < 0) return pkg.consts.get(ref);
+    const importPath = file.imports.get(ref.slice(0, dot));
+    if (importPath === undefined || !locateImport(importPath)) return undefined;
+    return (await this.load(importPath)).consts.get(ref.slice(dot + 1));
   }
 }

@@ -49,6 +49,9 @@ interface Walk {
   /** The main walk, not an allOf/anyOf/oneOf/not branch: only it drops null properties and
    * checks embedded resources. */
   main: boolean;
+  /** Enum values are checked (a built-in's `status` is not held to them, as upstream's status
+   * validation does not check them). */
+  enums: boolean;
 }
 
 const MAX_DEPTH = 100;
@@ -64,6 +67,7 @@ export function validateAgainstSchema(
     nullIsAbsent: options.nullIsAbsent === true,
     causes: [],
     main: true,
+    enums: true,
   };
   node(obj, schema, options.rootPath ?? "", w, options.isRoot === true, 0);
   return { causes: w.causes };
@@ -100,7 +104,8 @@ function node(
     }
     if (f.arrayChecks) checkArray(value, s, path, w.causes);
   }
-  if (f.enum) checkEnum(value, s, path, w.causes);
+  // A built-in's empty string is Go's zero value: the field is unset, whatever its enum says.
+  if (f.enum && w.enums && !(value === "" && w.nullIsAbsent)) checkEnum(value, s, path, w.causes);
   if (!f.opaque && isJsonObject(value)) {
     const embedded = f.embedded;
     if (embedded && !resourceKeys && w.main) {
@@ -189,7 +194,11 @@ function object(
         if (w.main && declared) delete value[name];
         continue;
       }
-      node(v, prop, p, w, false, depth + 1);
+      if (depth === 0 && name === "status" && w.nullIsAbsent && w.enums) {
+        w.enums = false;
+        node(v, prop, p, w, false, depth + 1);
+        w.enums = true;
+      } else node(v, prop, p, w, false, depth + 1);
     } else if (resourceKeys && RESOURCE_KEYS.has(name)) {
       const expected = name === "metadata" ? "object" : "string";
       const ok = name === "metadata" ? isJsonObject(v) : typeof v === "string";

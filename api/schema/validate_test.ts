@@ -510,3 +510,29 @@ Deno.test("validateAgainstSchema: string lengths count code points, not UTF-16 u
   // A lone surrogate counts as one, as spreading the string does.
   assert.deepEqual(check({ short: "\ud800a", long: "\ud800ab" }), []);
 });
+
+Deno.test("validateAgainstSchema: built-in enums take their values or Go's empty string, not in status", () => {
+  const mode: Schema = { type: "string", enum: ["Fast", "Slow"] };
+  const schema: Schema = {
+    type: "object",
+    properties: {
+      spec: { type: "object", properties: { mode } },
+      status: { type: "object", properties: { mode } },
+    },
+  };
+  const r = createResolver({ definitions: {}, kinds: [] });
+  const fields = (obj: unknown, nullIsAbsent: boolean) =>
+    validateAgainstSchema(obj, schema, r, { nullIsAbsent }).causes.map((c) =>
+      `${c.field}: ${c.message}`
+    );
+  assert.deepEqual(fields({ spec: { mode: "Bogus" }, status: { mode: "Bogus" } }, true), [
+    'spec.mode: Unsupported value: "Bogus": supported values: "Fast", "Slow"',
+  ]);
+  assert.deepEqual(fields({ spec: { mode: "" } }, true), [], "empty is unset for a built-in");
+  assert.deepEqual(fields({ spec: { mode: "Slow" } }, true), []);
+  // A CRD's enum is its schema's word, in status too and for the empty string.
+  assert.deepEqual(fields({ spec: { mode: "" }, status: { mode: "Bogus" } }, false), [
+    'spec.mode: Unsupported value: "": supported values: "Fast", "Slow"',
+    'status.mode: Unsupported value: "Bogus": supported values: "Fast", "Slow"',
+  ]);
+});
