@@ -288,3 +288,66 @@ Deno.test("kubectl create service: node ports are held by one Service each and f
     await s.stop();
   }
 });
+
+Deno.test("kubectl create cronjob: schedules, time zones and enum fields are checked as upstream's", async () => {
+  const s = await startServer();
+  try {
+    const bad = await s.kubectl(["create", "cronjob", "bad", "--image=busybox", "--schedule=bad"]);
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stderr,
+      /CronJob.batch "bad" is invalid: spec.schedule: Invalid value: "bad": expected exactly 5 fields, found 1: \[bad\]/,
+    );
+    await s.k("create", "cronjob", "nightly", "--image=busybox", "--schedule=@daily");
+    const tz = await s.kubectl([
+      "patch",
+      "cronjob",
+      "nightly",
+      "-p",
+      '{"spec":{"timeZone":"Mars/Base"}}',
+    ]);
+    assert.match(
+      tz.stderr,
+      /spec.timeZone: Invalid value: "Mars\/Base": unknown time zone Mars\/Base/,
+    );
+    const policy = await s.kubectl([
+      "patch",
+      "cronjob",
+      "nightly",
+      "-p",
+      '{"spec":{"concurrencyPolicy":"Bogus"}}',
+    ]);
+    assert.match(
+      policy.stderr,
+      /spec.concurrencyPolicy: Unsupported value: "Bogus": supported values: "Allow", "Forbid", "Replace"/,
+    );
+    await s.k(
+      "patch",
+      "cronjob",
+      "nightly",
+      "-p",
+      '{"spec":{"timeZone":"Europe/Berlin","concurrencyPolicy":"Forbid"}}',
+    );
+    const cj = await getJson(s, "cronjob", "nightly");
+    assert.equal(cj.spec.timeZone, "Europe/Berlin");
+    assert.equal(cj.spec.concurrencyPolicy, "Forbid");
+    // The enum reaches OpenAPI: kubectl explain lists the values.
+    assert.match(
+      await s.k("explain", "cronjob.spec.concurrencyPolicy"),
+      /ENUM:\s+Allow\s+Forbid\s+Replace/,
+    );
+    // A Service of an unknown type is refused, not stored.
+    const svc = await s.kubectl(["apply", "-f", "-"], {
+      stdin: JSON.stringify({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "odd" },
+        spec: { type: "Bogus", ports: [{ port: 80 }] },
+      }),
+    });
+    assert.match(svc.stderr, /spec.type: Unsupported value: "Bogus"/);
+    assert.notEqual((await s.kubectl(["get", "service", "odd"])).code, 0);
+  } finally {
+    await s.stop();
+  }
+});

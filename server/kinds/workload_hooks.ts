@@ -21,6 +21,7 @@ import {
   validateLimitRange,
 } from "./limit_ranges.ts";
 import { items, type Obj, obj } from "./shape.ts";
+import { validateCronJob, validateJob } from "./jobs.ts";
 
 /** `Always` for `:latest` or untagged images, `IfNotPresent` otherwise (upstream's rule). */
 export function defaultPullPolicy(image: unknown): string {
@@ -84,6 +85,17 @@ const templated = (path: string[], kind?: string) => {
     ],
   };
 };
+
+function cronJobHooks() {
+  const hooks = templated(["spec", "jobTemplate", "spec", "template", "spec"]);
+  return {
+    ...hooks,
+    validate: (o: KubeObject, old?: KubeObject) => [
+      ...validateCronJob(o, old),
+      ...hooks.validate(o),
+    ],
+  };
+}
 
 /**
  * Upstream's defaults of a Job's spec, on create and update alike. They are the Job's own: a
@@ -180,9 +192,12 @@ export function workloadHooks(objects: ObjectLookup): HookTable {
     "apps/ReplicaSet": templated(["spec", "template", "spec"], "apps/ReplicaSet"),
     "apps/StatefulSet": templated(["spec", "template", "spec"], "apps/StatefulSet"),
     "apps/DaemonSet": templated(["spec", "template", "spec"], "apps/DaemonSet"),
-    "batch/CronJob": templated(["spec", "jobTemplate", "spec", "template", "spec"]),
+    "batch/CronJob": cronJobHooks(),
     "batch/Job": {
-      validate: (o) => validatePodSpec(at(o, JOB_POD) ?? {}, JOB_POD.join(".")),
+      validate: (o) => [
+        ...validateJob(o),
+        ...validatePodSpec(at(o, JOB_POD) ?? {}, JOB_POD.join(".")),
+      ],
       prepareCreate: jobDefaults,
       prepareUpdate(o) {
         const spec = obj(o.spec);
