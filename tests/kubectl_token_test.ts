@@ -1,7 +1,8 @@
 /**
  * `kubectl create token` (a protobuf TokenRequest to `serviceaccounts/<name>/token`) and what the
  * token is then good for: kubectl authenticates with it as the service account, is refused what
- * no policy grants it until RBAC lands, and loses it when the object it is bound to goes.
+ * no policy grants it until RBAC lands, and loses it when the object it is bound to goes; and
+ * `kubectl --as`, which only those allowed to impersonate may use.
  */
 import assert from "node:assert/strict";
 import { type ServerProcess, startServer, waitFor } from "./harness.ts";
@@ -116,5 +117,50 @@ Deno.test("service-account tokens survive a restart: the signing key is kept", a
   } finally {
     await s.stop();
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("kubectl --as: requests act as the impersonated user, which only those allowed may ask for", async () => {
+  const s = await startServer();
+  try {
+    // The admin (system:masters) may impersonate; alice has none of its rights.
+    assert.equal(
+      (await s.kubectl(["auth", "can-i", "get", "pods", "--as=alice"])).stdout.trim(),
+      "no",
+    );
+    const who = JSON.parse(
+      await s.k("auth", "whoami", "--as=alice", "--as-group=devs", "-o", "json"),
+    );
+    assert.deepEqual(who.status.userInfo, {
+      username: "alice",
+      groups: ["devs", "system:authenticated"],
+    });
+    const list = await s.kubectl(["get", "pods", "--as=alice"]);
+    assert.equal(list.code, 1);
+    assert.match(
+      list.stderr,
+      /pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "default"/,
+    );
+    assert.match(
+      await s.k("get", "namespaces", "--as=alice", "--as-group=system:masters"),
+      /default/,
+    );
+    // A service account's token may not impersonate anyone.
+    const token = await defaultAccountToken(s);
+    const res = await s.api("/api/v1/namespaces", {
+      headers: { authorization: `Bearer ${token}`, "impersonate-user": "admin" },
+    });
+    assert.equal(res.status, 403);
+    assert.equal(
+      (await res.json()).message,
+      'users "admin" is forbidden: User "system:serviceaccount:default:default" cannot impersonate resource "users" in API group "" at the cluster scope',
+    );
+    const groupsOnly = await s.api("/api/v1/namespaces", {
+      headers: { "impersonate-group": "system:masters" },
+    });
+    assert.equal(groupsOnly.status, 400);
+    await groupsOnly.body?.cancel();
+  } finally {
+    await s.stop();
   }
 });

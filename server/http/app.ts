@@ -75,6 +75,14 @@ function isResourcePath(path: string): boolean {
   return false;
 }
 
+/** Whether a request asks to act as another user (`kubectl --as`): the handler loads
+ * auth/impersonation.ts only then. Extras alone do not count (upstream refuses them; kno
+ * ignores them, which grants nothing). */
+function asksImpersonation(headers: Headers): boolean {
+  return headers.has("impersonate-user") || headers.has("impersonate-group") ||
+    headers.has("impersonate-uid");
+}
+
 /** Non-resource requests (discovery, OpenAPI, /metrics…) need the authorizer's yes too. */
 async function authorizePath(
   authorizer: Authorizer,
@@ -126,8 +134,12 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
       if (probe) res = probe;
       else if (isPublic(url.path)) res = await fixed(req);
       else {
-        const user = await opts.authenticator.authenticate(req);
+        let user = await opts.authenticator.authenticate(req);
         if (!user) throw unauthorized();
+        if (asksImpersonation(req.headers)) {
+          const { impersonatedUser } = await import("../auth/impersonation.ts");
+          user = await impersonatedUser(req.headers, user, svc.authorizer);
+        }
         if (isResourcePath(url.path)) res = await handleResourceRequest(svc, req, url, user);
         else {
           await authorizePath(svc.authorizer, user, req.method, url.path);

@@ -2,7 +2,8 @@
  * One entry point for every resource request: resolve the row, the verb and the subresource,
  * authorize, then hand over to the generic verb handler.
  */
-import { ApiError, forbidden, methodNotAllowed } from "../../api/status.ts";
+import { ApiError, methodNotAllowed } from "../../api/status.ts";
+import { forbiddenRequest } from "../auth/forbidden.ts";
 import type { UserInfo } from "../registry/types.ts";
 import type { RequestAttributes } from "../auth/types.ts";
 import { asObject, decodeBody } from "./body.ts";
@@ -36,15 +37,6 @@ function verbOf(method: string, hasName: boolean, watch: boolean): string {
     default:
       return method.toLowerCase();
   }
-}
-
-function forbiddenMessage(a: RequestAttributes): string {
-  const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  const where = a.namespace ? ` in the namespace "${a.namespace}"` : " at the cluster scope";
-  const name = a.name ? ` "${a.name}"` : "";
-  return `${res}${
-    a.apiGroup ? "." + a.apiGroup : ""
-  }${name} is forbidden: User "${a.user.username}" cannot ${a.verb} resource "${res}" in API group "${a.apiGroup}"${where}`;
 }
 
 export async function handleResourceRequest(
@@ -91,13 +83,7 @@ export async function handleResourceRequest(
     path: url.path,
   };
   const decision = await svc.authorizer.authorize(attrs);
-  if (!decision.allowed) {
-    throw forbidden(forbiddenMessage(attrs), {
-      group: t.group,
-      resource: t.resource,
-      name: path.name,
-    });
-  }
+  if (!decision.allowed) throw forbiddenRequest(attrs);
   const call: Call = { t, path, query, req, user, warnings: [] };
   switch (verb) {
     case "get":
