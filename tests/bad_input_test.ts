@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type ServerProcess, startServer } from "./harness.ts";
+import { parse as parseYaml } from "yaml";
 
 // deno-lint-ignore no-explicit-any
 type Obj = any;
@@ -32,6 +33,8 @@ const json = (body: unknown, method = "POST"): RequestInit => ({
   headers: { "content-type": "application/json" },
   body: JSON.stringify(body),
 });
+
+const JSON_TYPE = { "content-type": "application/json" };
 
 const raw = (contentType: string, body: BodyInit, method = "POST"): RequestInit => ({
   method,
@@ -111,6 +114,14 @@ function cases(staleRv: string): Case[] {
       ...BAD,
     },
     { name: "a JSON array for an object is 400", path: CMS, init: json([1, 2]), ...BAD },
+    {
+      name: "a create answered in a media type kno does not speak is 406, and nothing is stored",
+      path: CMS,
+      init: { ...json(configMap("html")), headers: { ...JSON_TYPE, accept: "text/html" } },
+      code: 406,
+      reason: "NotAcceptable",
+      check: (s) => assert.match(s.message, /application\/json, application\/yaml/),
+    },
     {
       name: "wrong apiVersion in the body is 400",
       path: CMS,
@@ -404,6 +415,16 @@ Deno.test("bad input gets the matching Status and leaves the store untouched", a
         await assertReady(s);
       });
     }
+    await t.step("a client accepting only YAML gets objects and errors in YAML", async () => {
+      const yaml = { headers: { accept: "application/yaml" } };
+      const found = await s.api(`${CMS}/existing`, yaml);
+      assert.equal(found.headers.get("content-type"), "application/yaml");
+      const obj = parseYaml(await found.text()) as Obj;
+      assert.equal(obj.metadata.name, "existing");
+      const missing = await s.api(`${CMS}/missing`, yaml);
+      assert.equal(missing.status, 404);
+      assert.match(await missing.text(), /^kind: Status\n[^]*reason: NotFound/);
+    });
     await t.step("an object right at the nesting limit goes through every path", async () => {
       // The limit is only safe if every walk survives it: create, merge, JSON and apply patches,
       // the object sent back whole with its managedFields, reads, tables and watches.

@@ -5,7 +5,13 @@
  * `Status` and records metrics. Resource requests skip Hono's routing and context: they are
  * nearly all the traffic.
  */
-import { ApiError, forbidden, internalError, unauthorized } from "../../api/status.ts";
+import {
+  ApiError,
+  forbidden,
+  internalError,
+  notAcceptable,
+  unauthorized,
+} from "../../api/status.ts";
 import type { Logger } from "../../api/log.ts";
 import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../auth/types.ts";
 import type { RestServices } from "../rest/context.ts";
@@ -75,6 +81,25 @@ function isResourcePath(path: string): boolean {
   return false;
 }
 
+/** Whether an Accept header takes the JSON kno answers in (protobuf-accepting clients decode
+ * by the response's Content-Type). Others go through negotiate.ts. */
+function acceptsJson(accept: string): boolean {
+  return accept.includes("json") || accept.includes("*/*") || accept.includes("application/*") ||
+    accept.includes("protobuf");
+}
+
+function acceptsYaml(accept: string): boolean {
+  return accept.split(",").some((part) => part.split(";")[0]!.trim() === "application/yaml");
+}
+
+const ACCEPTED_TYPES = "only the following media types are accepted: " +
+  "application/json, application/yaml, application/vnd.kubernetes.protobuf";
+
+function isApiPath(path: string): boolean {
+  return path === "/api" || path === "/apis" || path.startsWith("/api/") ||
+    path.startsWith("/apis/");
+}
+
 /** Whether a request asks to act as another user (`kubectl --as`): the handler loads
  * auth/impersonation.ts only then. Extras alone do not count (upstream refuses them; kno
  * ignores them, which grants nothing). */
@@ -129,6 +154,7 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
     const started = performance.now();
     const url = splitRequestUrl(req.url);
     let res: Response;
+    let inYaml = false;
     try {
       const probe = healthResponse(req.method, url.path, url.search, opts.ready);
       if (probe) res = probe;
@@ -136,6 +162,12 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
       else {
         let user = await opts.authenticator.authenticate(req);
         if (!user) throw unauthorized();
+        // As upstream, the answer's media type is settled before anything is done.
+        const accept = req.headers.get("accept");
+        if (accept && !acceptsJson(accept) && isApiPath(url.path)) {
+          if (!acceptsYaml(accept)) throw notAcceptable(ACCEPTED_TYPES);
+          inYaml = true;
+        }
         if (asksImpersonation(req.headers)) {
           const { impersonatedUser } = await import("../auth/impersonation.ts");
           user = await impersonatedUser(req.headers, user, svc.authorizer);
@@ -149,6 +181,7 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
     } catch (err) {
       res = failed(err);
     }
+    if (inYaml) res = await (await import("./negotiate.ts")).answerInYaml(res);
     // Only large bodies are looked at again (no extra await on the common path).
     if (isCompressible(res)) {
       res = await (await import("../rest/compress.ts")).negotiateEncoding(req, res);
