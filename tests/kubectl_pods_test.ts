@@ -2,7 +2,7 @@
  * The pod subresources real clients use before any kubelet runs a pod: `kubectl debug` (the
  * ephemeralcontainers subresource), a Binding created with kubectl (what the scheduler writes),
  * and `kubectl drain` (cordon, then evictions that respect PodDisruptionBudgets). Also the rule
- * that a pod's spec is fixed once created.
+ * that a pod's spec is fixed once created, and what a pod's RuntimeClass adds to it.
  */
 import assert from "node:assert/strict";
 import { type ServerProcess, startServer } from "./harness.ts";
@@ -158,6 +158,44 @@ Deno.test("kubectl drain cordons the node and evicts its pods as their disruptio
     assert.equal(pdb.disruptionsAllowed, 0);
     const gone = ["web-a", "web-b"].find((n) => !left.includes(n))!;
     assert.deepEqual(Object.keys(pdb.disruptedPods), [gone]);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("a pod's RuntimeClass gives it the class's overhead, node selector and tolerations", async () => {
+  const s = await startServer();
+  try {
+    const rc = {
+      apiVersion: "node.k8s.io/v1",
+      kind: "RuntimeClass",
+      metadata: { name: "crun" },
+      handler: "crun",
+      overhead: { podFixed: { cpu: "100m" } },
+      scheduling: {
+        nodeSelector: { "kno.io/runtime-crun": "true" },
+        tolerations: [{ key: "runtime", operator: "Exists", effect: "NoSchedule" }],
+      },
+    };
+    await s.kubectl(["apply", "-f", "-"], { stdin: JSON.stringify(rc) });
+    assert.match(await s.k("get", "runtimeclasses"), /crun\s+crun\s+\d+s/);
+    const changed = await s.kubectl(["patch", "runtimeclass", "crun", "-p", '{"handler":"runc"}']);
+    assert.match(changed.stderr, /handler: Invalid value: "runc": field is immutable/);
+    await s.k("run", "fast", "--image=busybox", '--overrides={"spec":{"runtimeClassName":"crun"}}');
+    const pod = await getJson(s, "pod", "fast");
+    assert.deepEqual(pod.spec.overhead, { cpu: "100m" });
+    assert.deepEqual(pod.spec.nodeSelector, { "kno.io/runtime-crun": "true" });
+    assert.ok(pod.spec.tolerations.some((t: Obj) => t.key === "runtime"));
+    const missing = await s.kubectl([
+      "run",
+      "gpu",
+      "--image=busybox",
+      '--overrides={"spec":{"runtimeClassName":"nvidia"}}',
+    ]);
+    assert.match(
+      missing.stderr,
+      /pods "gpu" is forbidden: pod rejected: RuntimeClass "nvidia" not found/,
+    );
   } finally {
     await s.stop();
   }

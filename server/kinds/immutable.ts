@@ -93,6 +93,9 @@ export const IMMUTABLE_RULES: Record<string, ImmutableRule> = {
       ["spec.providerID", 'node updates may not change providerID except from "" to valid'],
     ],
   },
+  "node.k8s.io/RuntimeClass": { fields: ["handler"] },
+  "storage.k8s.io/VolumeAttributesClass": { fields: ["driverName", "parameters"] },
+  "storage.k8s.io/CSIStorageCapacity": { fields: ["storageClassName", "nodeTopology"] },
   "/PersistentVolumeClaim": {
     specOnly: {
       fields: ["resources", "volumeAttributesClassName", "volumeName"],

@@ -19,6 +19,7 @@ import { generateSuffix } from "../rest/meta.ts";
 import { MIRROR_ANNOTATION } from "./pods.ts";
 import { admitPodLimits, aggregate } from "./limit_ranges.ts";
 import { items, type Obj, obj } from "./shape.ts";
+import { admitRuntimeClass } from "./runtime_classes.ts";
 
 export const TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
 const TOKEN_VOLUME_PREFIX = "kube-api-access-";
@@ -164,6 +165,8 @@ export async function admitNewPod(pod: KubeObject, lookup: ObjectLookup): Promis
   await admitServiceAccount(pod, spec, lookup);
   admitTolerations(spec);
   admitPriority(pod, spec, lookup);
+  const rejected = admitRuntimeClass(spec, lookup);
+  if (rejected) throw podForbidden(pod, rejected);
   const namespace = String(pod.metadata?.namespace ?? "");
   const errors = admitPodLimits(pod, lookup.list(`core/limitranges/${namespace}`));
   if (errors.length) throw podForbidden(pod, aggregate(errors));

@@ -2,10 +2,18 @@
  * Upstream's rules for PersistentVolumes and PersistentVolumeClaims that the schema cannot
  * state, which the provisioner and binder of later issues rely on: a claim asks for at least one
  * access mode and a positive amount of storage; a volume has access modes, a storage capacity
- * (and only that) and exactly one volume source. Messages as upstream's core validation.
+ * (and only that) and exactly one volume source; a VolumeAttributesClass names its CSI driver
+ * and a CSIStorageCapacity its StorageClass. Messages as upstream's validation.
  */
+import { isDns1123Subdomain } from "../../api/names.ts";
 import { nanos } from "../../api/quantity.ts";
-import { fieldError, invalid, notSupported, required } from "../../api/schema/field_errors.ts";
+import {
+  fieldError,
+  invalid,
+  notSupported,
+  required,
+  tooLong,
+} from "../../api/schema/field_errors.ts";
 import type { StatusCause } from "../../api/status.ts";
 import type { KubeObject } from "../registry/types.ts";
 import { obj } from "./shape.ts";
@@ -99,4 +107,20 @@ export function validateVolume(pv: KubeObject): StatusCause[] {
     );
   }
   return causes;
+}
+
+/** CSI driver names: at most 63 characters, a DNS subdomain ignoring case. */
+const CSI_DRIVER_NAME_MAX = 63;
+
+export function validateVolumeAttributesClass(vac: KubeObject): StatusCause[] {
+  const driver = vac.driverName;
+  if (typeof driver !== "string" || driver === "") return [required("driverName")];
+  if (driver.length > CSI_DRIVER_NAME_MAX) return [tooLong("driverName", CSI_DRIVER_NAME_MAX)];
+  return isDns1123Subdomain(driver.toLowerCase()).map((msg) => invalid("driverName", driver, msg));
+}
+
+export function validateStorageCapacity(capacity: KubeObject): StatusCause[] {
+  const name = capacity.storageClassName;
+  if (typeof name !== "string" || name === "") return [required("storageClassName")];
+  return isDns1123Subdomain(name).map((msg) => invalid("storageClassName", name, msg));
 }

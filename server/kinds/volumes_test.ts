@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { validateClaim, validateVolume } from "./volumes.ts";
+import {
+  validateClaim,
+  validateStorageCapacity,
+  validateVolume,
+  validateVolumeAttributesClass,
+} from "./volumes.ts";
 import type { KubeObject } from "../registry/types.ts";
 
 const fields = (causes: { field?: string; message?: string }[]) =>
@@ -48,4 +53,28 @@ Deno.test("volumes: access modes, a storage capacity and exactly one source", ()
   assert.deepEqual(fields(validateVolume(volume({ ...ok, nfs: { server: "s", path: "/" } }))), [
     "spec.nfs: Forbidden: may not specify more than 1 volume type",
   ]);
+});
+
+Deno.test("volume attributes classes name a CSI driver; storage capacities a StorageClass", () => {
+  const vac = (driverName?: string): KubeObject => ({ metadata: { name: "fast" }, driverName });
+  assert.deepEqual(validateVolumeAttributesClass(vac("csi.Example.com")), []);
+  assert.deepEqual(fields(validateVolumeAttributesClass(vac())), ["driverName: Required value"]);
+  assert.match(
+    fields(validateVolumeAttributesClass(vac("bad driver")))[0]!,
+    /^driverName: Invalid/,
+  );
+  assert.match(
+    fields(validateVolumeAttributesClass(vac("d".repeat(64))))[0]!,
+    /^driverName: Too long/,
+  );
+  const cap = (storageClassName?: string): KubeObject => ({
+    metadata: { name: "c" },
+    storageClassName,
+  });
+  assert.deepEqual(validateStorageCapacity(cap("local-path")), []);
+  assert.deepEqual(fields(validateStorageCapacity(cap())), ["storageClassName: Required value"]);
+  assert.match(
+    fields(validateStorageCapacity(cap("Local_Path")))[0]!,
+    /^storageClassName: Invalid/,
+  );
 });

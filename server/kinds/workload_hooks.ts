@@ -1,8 +1,8 @@
 /**
  * The rules of pods and of what makes or holds them (workload templates, Jobs, claims and
- * volumes, limit ranges, Ingresses' classes, nodes' immutable fields): upstream's strategies
- * and admission for these kinds. Loaded on the first write of one of them (hooks.ts): a server
- * that holds none does not hold this code either.
+ * volumes and their classes and capacities, runtime classes, limit ranges, Ingresses' classes,
+ * nodes' immutable fields): upstream's strategies and admission for these kinds. Loaded on the
+ * first write of one of them (hooks.ts): a server that holds none does not hold this code either.
  */
 import { forbidden } from "../../api/status.ts";
 import type { HookTable } from "../registry/builtin.ts";
@@ -12,7 +12,13 @@ import { validatePod, validatePodSpec } from "./pods.ts";
 import { admitNewEphemeralContainers, admitNewPod } from "./pod_admission.ts";
 import type { ObjectLookup } from "../registry/types.ts";
 import { defaultIngressClass, defaultStorageClass } from "./default_classes.ts";
-import { validateClaim, validateVolume } from "./volumes.ts";
+import {
+  validateClaim,
+  validateStorageCapacity,
+  validateVolume,
+  validateVolumeAttributesClass,
+} from "./volumes.ts";
+import { validateRuntimeClass } from "./runtime_classes.ts";
 import { IMMUTABLE_RULES, validateImmutable, validateRollingUpdate } from "./immutable.ts";
 import {
   admitClaimLimits,
@@ -185,6 +191,9 @@ export function workloadHooks(objects: ObjectLookup): HookTable {
       validate: validateClaim,
     },
     "/PersistentVolume": { validate: validateVolume },
+    "storage.k8s.io/VolumeAttributesClass": { validate: validateVolumeAttributesClass },
+    "storage.k8s.io/CSIStorageCapacity": { validate: validateStorageCapacity },
+    "node.k8s.io/RuntimeClass": { validate: validateRuntimeClass },
     "networking.k8s.io/Ingress": { prepareCreate: (o) => defaultIngressClass(o, objects) },
     "/PodTemplate": templated(["template", "spec"]),
     "/ReplicationController": templated(["spec", "template", "spec"], "/ReplicationController"),

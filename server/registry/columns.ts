@@ -529,6 +529,13 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     col("Attached", (o) => String(at(o, "status.attached") === true)),
     ageColumn,
   ],
+  // No AGE: upstream prints none for storage capacities.
+  "storage.k8s.io/CSIStorageCapacity": [
+    col("StorageClassName", str("storageClassName", "")),
+    col("Capacity", str("capacity", "<unset>")),
+  ],
+  "storage.k8s.io/VolumeAttributesClass": [col("DriverName", str("driverName", "")), ageColumn],
+  "node.k8s.io/RuntimeClass": [col("Handler", str("handler", "")), ageColumn],
   "admissionregistration.k8s.io/ValidatingAdmissionPolicy": [
     col("Validations", (o) => arr(at(o, "spec.validations")).length, { type: "integer" }),
     col("ParamKind", (o) => {
