@@ -114,6 +114,20 @@ function cases(staleRv: string): Case[] {
       ...BAD,
     },
     { name: "a JSON array for an object is 400", path: CMS, init: json([1, 2]), ...BAD },
+    // Kinds whose rules fill in their spec before the schema is checked: a spec that is not an
+    // object was a 500 for Services and stored as {} for Namespaces.
+    ...([
+      ["/api/v1/namespaces", "v1", "Namespace"],
+      [`${NS}/services`, "v1", "Service"],
+      [`${NS}/pods`, "v1", "Pod"],
+      [`${NS}/persistentvolumeclaims`, "v1", "PersistentVolumeClaim"],
+      ["/apis/networking.k8s.io/v1/namespaces/bad/ingresses", "networking.k8s.io/v1", "Ingress"],
+    ] as const).map(([path, apiVersion, kind]) => ({
+      name: `a ${kind} whose spec is a number is 400`,
+      path,
+      init: json({ apiVersion, kind, metadata: { name: "odd" }, spec: 5 }),
+      ...BAD,
+    })),
     {
       name: "a create answered in a media type kno does not speak is 406, and nothing is stored",
       path: CMS,

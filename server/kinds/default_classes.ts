@@ -8,7 +8,7 @@
 import { compareStrings } from "../../api/order.ts";
 import type { KubeObject } from "../registry/types.ts";
 import type { ObjectLookup } from "../registry/types.ts";
-import { type Obj, obj } from "./shape.ts";
+import { fieldObject, obj } from "./shape.ts";
 
 /** The newest of the classes under `prefix` whose annotation `key` (or `betaKey`) is "true". */
 function defaultClass(
@@ -35,7 +35,8 @@ const STORAGE_DEFAULT = [
 
 /** A new claim without a class gets the default StorageClass (an explicit "" is a choice). */
 export function defaultStorageClass(pvc: KubeObject, lookup: ObjectLookup): void {
-  const spec = (pvc.spec ??= {}) as Obj;
+  const spec = fieldObject(pvc, "spec");
+  if (!spec) return;
   if (spec.storageClassName !== undefined && spec.storageClassName !== null) return;
   if (obj(pvc.metadata?.annotations)?.["volume.beta.kubernetes.io/storage-class"] !== undefined) {
     return;
@@ -46,7 +47,8 @@ export function defaultStorageClass(pvc: KubeObject, lookup: ObjectLookup): void
 
 /** A new Ingress without a class (field or legacy annotation) gets the default IngressClass. */
 export function defaultIngressClass(ingress: KubeObject, lookup: ObjectLookup): void {
-  const spec = (ingress.spec ??= {}) as Obj;
+  const spec = fieldObject(ingress, "spec");
+  if (!spec) return;
   if (spec.ingressClassName !== undefined && spec.ingressClassName !== null) return;
   if (obj(ingress.metadata?.annotations)?.["kubernetes.io/ingress.class"] !== undefined) return;
   const cls = defaultClass(lookup, "networking.k8s.io/ingressclasses", [

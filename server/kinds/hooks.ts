@@ -11,7 +11,7 @@ import { forbidden as fieldForbidden, invalid } from "../../api/schema/field_err
 import type { StatusCause } from "../../api/status.ts";
 import { type ServiceAllocators, serviceHooks } from "./services.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
-import { type Obj, obj } from "./shape.ts";
+import { fieldObject, obj } from "./shape.ts";
 
 function b64(s: string): string {
   const bytes = new TextEncoder().encode(s);
@@ -92,7 +92,8 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
           "kubernetes.io/metadata.name": String(meta.name),
         };
         // The `kubernetes` finalizer is added to whatever else the namespace asks for.
-        const spec = (o.spec = obj(o.spec) ?? {}) as Obj;
+        const spec = fieldObject(o, "spec");
+        if (!spec) return;
         const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers : [];
         spec.finalizers = finalizers.includes("kubernetes")
           ? finalizers

@@ -18,7 +18,7 @@ import type { KubeObject, ObjectLookup } from "../registry/types.ts";
 import { generateSuffix } from "../rest/meta.ts";
 import { MIRROR_ANNOTATION } from "./pods.ts";
 import { admitPodLimits, aggregate } from "./limit_ranges.ts";
-import { items, type Obj, obj } from "./shape.ts";
+import { fieldObject, items, type Obj, obj } from "./shape.ts";
 import { admitRuntimeClass } from "./runtime_classes.ts";
 
 export const TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -160,7 +160,8 @@ function admitPriority(pod: KubeObject, spec: Obj, lookup: ObjectLookup) {
 
 /** Admits a new pod (mutating it) or throws 403. */
 export async function admitNewPod(pod: KubeObject, lookup: ObjectLookup): Promise<void> {
-  const spec = (pod.spec ??= {}) as Obj;
+  const spec = fieldObject(pod, "spec");
+  if (!spec) return;
   spec.serviceAccountName ??= "default";
   await admitServiceAccount(pod, spec, lookup);
   admitTolerations(spec);

@@ -11,7 +11,7 @@ import { duplicate, forbidden, invalid, required } from "../../api/schema/field_
 import { invalid as invalidObject, type StatusCause } from "../../api/status.ts";
 import type { HookContext, KubeObject, ResourceHooks } from "../registry/types.ts";
 import { NumberRange, type ServiceIpAllocator } from "./service_ip.ts";
-import { items, type Obj, obj } from "./shape.ts";
+import { fieldObject, items, type Obj, obj } from "./shape.ts";
 
 const NODE_PORT_FIRST = 30000;
 const NODE_PORT_LAST = 32767;
@@ -209,7 +209,8 @@ function prepare(
   old: KubeObject | undefined,
   ctx: HookContext,
 ) {
-  const spec = (o.spec ??= {}) as Obj;
+  const spec = fieldObject(o, "spec");
+  if (!spec) return;
   for (const p of items(spec.ports)) if (p.targetPort === undefined) p.targetPort = p.port;
   const oldSpec = old ? obj(old.spec) ?? {} : undefined;
   typeDefaults(spec, oldSpec);

@@ -14,3 +14,14 @@ export const obj = (v: unknown): Obj | undefined =>
  * a stand-in `{}` is not kept.
  */
 export const items = (v: unknown): Obj[] => Array.isArray(v) ? v.map((x) => obj(x) ?? {}) : [];
+
+/**
+ * The object at `o[key]` for a rule to fill in: made when absent or null; undefined when the
+ * field holds anything else, which schema validation then refuses (400). A rule must not replace
+ * such a value, or `spec: 5` would be stored as `{}`; nor set fields on it (a 500).
+ */
+export function fieldObject(o: Obj, key: string): Obj | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return (o[key] = {}) as Obj;
+  return obj(v);
+}
