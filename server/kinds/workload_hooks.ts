@@ -26,7 +26,7 @@ import {
   defaultLimitRange,
   validateLimitRange,
 } from "./limit_ranges.ts";
-import { items, type Obj, obj } from "./shape.ts";
+import { fieldObject, items, type Obj, obj } from "./shape.ts";
 import { validateCronJob, validateJob } from "./jobs.ts";
 
 /** `Always` for `:latest` or untagged images, `IfNotPresent` otherwise (upstream's rule). */
@@ -63,7 +63,8 @@ function defaultStrategy(o: KubeObject, field: string, rolling: Obj) {
   if (!spec || !strategy) return;
   strategy.type ??= "RollingUpdate";
   if (strategy.type === "RollingUpdate") {
-    const ru = (strategy.rollingUpdate ??= {}) as Obj;
+    const ru = fieldObject(strategy, "rollingUpdate");
+    if (!ru) return;
     for (const [k, v] of Object.entries(rolling)) if (ru[k] === undefined) ru[k] = v;
   }
 }
@@ -126,15 +127,17 @@ function jobDefaults(o: KubeObject) {
   if (spec.manualSelector !== true) {
     const uid = String(meta.uid);
     const name = String(meta.name);
-    const template = (spec.template ??= {}) as Obj;
-    const tmeta = (template.metadata ??= {}) as Obj;
-    tmeta.labels = {
-      ...(obj(tmeta.labels) ?? {}),
-      "batch.kubernetes.io/controller-uid": uid,
-      "batch.kubernetes.io/job-name": name,
-      "controller-uid": uid,
-      "job-name": name,
-    };
+    const template = fieldObject(spec, "template");
+    const tmeta = template && fieldObject(template, "metadata");
+    if (tmeta) {
+      tmeta.labels = {
+        ...(obj(tmeta.labels) ?? {}),
+        "batch.kubernetes.io/controller-uid": uid,
+        "batch.kubernetes.io/job-name": name,
+        "controller-uid": uid,
+        "job-name": name,
+      };
+    }
     spec.selector = { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
   }
   // Upstream: a Job without labels takes its pod template's labels.
