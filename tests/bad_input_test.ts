@@ -114,6 +114,12 @@ function cases(staleRv: string): Case[] {
       ...BAD,
     },
     { name: "a JSON array for an object is 400", path: CMS, init: json([1, 2]), ...BAD },
+    ...["abc", "-1", "1e5", "99999999999999999999999999"].map((rv) => ({
+      name: `a list or watch at resourceVersion ${rv} (not an unsigned 64-bit number) is 400`,
+      path: `${CMS}?resourceVersion=${rv}${rv === "-1" ? "&watch=1" : ""}`,
+      ...BAD,
+      check: (s: Obj) => assert.equal(s.message, `invalid resource version: "${rv}"`),
+    })),
     // Kinds whose rules fill in their spec before the schema is checked: a spec that is not an
     // object was a 500 for Services and stored as {} for Namespaces.
     ...([

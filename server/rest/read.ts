@@ -2,6 +2,7 @@
  * get and list: served from the watch cache; continue pages and exact-revision lists are read
  * from the datastore at the revision of the first page.
  */
+import { parseResourceVersion } from "./request.ts";
 import { matchesLabels, parseLabelSelector, type Requirement } from "../../api/labels.ts";
 import { type FieldRequirement, matchesFields, parseFieldSelector } from "../../api/fields.ts";
 import { badRequest, expired, notFound, timeout } from "../../api/status.ts";
@@ -80,8 +81,7 @@ export async function getObject(svc: RestServices, call: Call): Promise<Entry> {
 function resourceVersionParam(call: Call): number | undefined {
   const rv = call.query.get("resourceVersion");
   if (rv === undefined || rv === "") return undefined;
-  if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: "${rv}"`);
-  return Number(rv);
+  return parseResourceVersion(rv);
 }
 
 /** Bodies from which on a response is gzipped for a client that accepts it (compress.ts). */
@@ -187,7 +187,8 @@ async function waitForRevision(svc: RestServices, rev: number) {
     const res = await Promise.race([svc.cache.waitFor(rev), gaveUp]);
     clearTimeout(timer);
     if (res === "timeout") {
-      throw timeout(`Too large resource version: ${rev}, current: ${svc.cache.rev}`);
+      const asked = rev > Number.MAX_SAFE_INTEGER ? BigInt(rev) : rev;
+      throw timeout(`Too large resource version: ${asked}, current: ${svc.cache.rev}`);
     }
   } else await svc.cache.waitFor(rev);
 }

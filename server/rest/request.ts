@@ -159,3 +159,15 @@ export function parseQuery(search: string): Query {
     all: (name) => p.getAll(name),
   };
 }
+
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+/** A `resourceVersion` a client sent: decimal digits of an unsigned 64-bit number (as upstream
+ * parses it), or 400. Values past 2^53 lose their last digits: they are beyond any revision
+ * kno will reach, which is all that is asked of them. */
+export function parseResourceVersion(text: string): number {
+  if (!/^\d+$/.test(text) || (text.length > 19 && BigInt(text) > MAX_UINT64)) {
+    throw badRequest(`invalid resource version: "${text}"`);
+  }
+  return Number(text);
+}

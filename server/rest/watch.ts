@@ -3,6 +3,7 @@
  * resourceVersion semantics, bookmarks, WatchList (`sendInitialEvents`), selectors that turn
  * leaving/entering the selection into DELETED/ADDED, and server-side Tables per event.
  */
+import { parseResourceVersion } from "./request.ts";
 import { ApiError, badRequest } from "../../api/status.ts";
 import { apiVersionOf, type KubeObject } from "../registry/types.ts";
 import { type CacheEvent, Entry } from "../storage/cache.ts";
@@ -31,9 +32,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
   const { t, query } = call;
   const filter: Filter = parseFilter(call);
   const rvParam = query.get("resourceVersion") ?? "";
-  if (rvParam !== "" && !/^\d+$/.test(rvParam)) {
-    throw badRequest(`invalid resource version: "${rvParam}"`);
-  }
+  if (rvParam !== "") parseResourceVersion(rvParam);
   const sendInitial = query.get("sendInitialEvents");
   const match = query.get("resourceVersionMatch");
   const bookmarks = query.bool("allowWatchBookmarks");
