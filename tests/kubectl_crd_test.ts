@@ -1,6 +1,7 @@
 /**
  * A CustomResourceDefinition through kubectl: served at once, schema validation and pruning,
- * explain, printer columns, scale and status subresources, a second served version, and removal.
+ * explain, printer columns, scale and status subresources, a second served version, and removal;
+ * and validation rules (CEL) on custom resources.
  */
 import assert from "node:assert/strict";
 import { type ServerProcess, startServer } from "./harness.ts";
@@ -294,5 +295,93 @@ Deno.test("a CRD through kubectl: validation, pruning, explain, columns, subreso
     );
   } finally {
     assert.equal(await s.stop(), 0, s.log());
+  }
+});
+
+const RULES_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gateways.net.example.com
+spec:
+  group: net.example.com
+  scope: Namespaced
+  names: {plural: gateways, kind: Gateway}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+            - rule: "self.minReplicas <= self.maxReplicas"
+              message: "minReplicas must not exceed maxReplicas"
+              fieldPath: ".minReplicas"
+            - rule: "self.className == oldSelf.className"
+              message: "className is immutable"
+              reason: FieldValueForbidden
+            properties:
+              className: {type: string}
+              minReplicas: {type: integer}
+              maxReplicas: {type: integer}
+              listeners:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items:
+                  type: object
+                  required: [name]
+                  properties:
+                    name: {type: string}
+                    port:
+                      type: integer
+                      x-kubernetes-validations:
+                      - rule: "self > 0 && self < 65536"
+`;
+
+const gateway = (name: string, spec: string) =>
+  `apiVersion: net.example.com/v1\nkind: Gateway\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
+
+Deno.test("a CRD's validation rules (CEL) judge its custom resources, transition rules on updates", async () => {
+  const s = await startServer();
+  try {
+    const broken = RULES_CRD.replace('"self > 0 && self < 65536"', '"self >>> 0"');
+    const refused = await apply(s, broken);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /x-kubernetes-validations\[0\]\.rule: Invalid value: "self >>> 0": compilation failed/,
+    );
+    assert.equal((await apply(s, RULES_CRD)).code, 0);
+    const bad = await apply(
+      s,
+      gateway(
+        "bad",
+        "{className: a, minReplicas: 5, maxReplicas: 2, listeners: [{name: web, port: 70000}]}",
+      ),
+    );
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stderr,
+      /spec.minReplicas: Invalid value: minReplicas must not exceed maxReplicas/,
+    );
+    assert.match(
+      bad.stderr,
+      /spec.listeners\[0\].port: Invalid value: 70000: failed rule: self > 0 && self < 65536/,
+    );
+    const good = gateway("good", "{className: a, minReplicas: 1, maxReplicas: 2}");
+    assert.equal(
+      (await apply(s, good)).code,
+      0,
+      "a create has no oldSelf: the transition rule waits",
+    );
+    const renamed = await apply(s, good.replace("className: a", "className: b"));
+    assert.match(renamed.stderr, /spec: Forbidden: className is immutable/);
+    assert.equal((await apply(s, good.replace("maxReplicas: 2", "maxReplicas: 3"))).code, 0);
+  } finally {
+    await s.stop();
   }
 });

@@ -199,6 +199,47 @@ function printerColumns(v: CrdVersion): TableColumn[] {
   });
 }
 
+type RulesModule = typeof import("../../api/schema/rules.ts");
+let rulesModule: RulesModule | undefined;
+
+/** Loads the validation-rule engine (CEL) once a CRD or custom resource needs it. */
+async function loadRules(): Promise<RulesModule> {
+  rulesModule ??= await import("../../api/schema/rules.ts");
+  await rulesModule.loadRuleEngine();
+  return rulesModule;
+}
+
+function hasRules(schema: unknown): boolean {
+  return schema !== undefined && JSON.stringify(schema).includes('"x-kubernetes-validations"');
+}
+
+/** Before a CRD is validated: loads the rule engine when its schemas have rules to compile. */
+export async function prepareCrdRules(crd: KubeObject): Promise<void> {
+  const versions = (crd.spec as CrdSpec | undefined)?.versions;
+  if (Array.isArray(versions) && versions.some((v) => hasRules(v?.schema))) await loadRules();
+}
+
+/** The CRD's validation rules that do not compile (the engine is loaded by prepareCrdRules). */
+export function crdRuleCauses(crd: KubeObject): StatusCause[] {
+  const versions = (crd.spec as CrdSpec | undefined)?.versions;
+  if (!rulesModule || !Array.isArray(versions)) return [];
+  return versions.flatMap((v, i) => {
+    const schema = v?.schema?.openAPIV3Schema;
+    return schema && hasRules(schema)
+      ? rulesModule!.ruleCompileCauses(schema, `spec.versions[${i}].schema.openAPIV3Schema`)
+      : [];
+  });
+}
+
+/** Hooks of a custom resource whose schema has validation rules: evaluated on every write. */
+function ruleHooks(schema: Schema, resolver: SchemaResolver): ResourceType["hooks"] {
+  return {
+    prepareCreate: async () => void await loadRules(),
+    prepareUpdate: async () => void await loadRules(),
+    validate: (o, old) => rulesModule!.validateRules(o, old, schema, resolver),
+  };
+}
+
 export function crdResourceTypes(crd: KubeObject, resolver: SchemaResolver): ResourceType[] {
   const spec = crd.spec as CrdSpec;
   const storage = spec.versions.find((v) => v.storage)?.name ?? spec.versions[0]!.name;
@@ -242,6 +283,7 @@ export function crdResourceTypes(crd: KubeObject, resolver: SchemaResolver): Res
       custom: true,
     };
     if (v.subresources?.scale) t.scale = v.subresources.scale;
+    if (hasRules(v.schema?.openAPIV3Schema)) t.hooks = ruleHooks(schema, resolver);
     return t;
   });
 }

@@ -1,0 +1,350 @@
+/**
+ * CRD validation rules (`x-kubernetes-validations`): CEL expressions on schema nodes, evaluated
+ * with `self` bound to the node's value (and `oldSelf` to the stored one on updates: transition
+ * rules), as upstream's apiextensions server does. A rule that is not true fails its node with
+ * its message (or `messageExpression`, or "failed rule: <rule>"), at its `fieldPath`, as its
+ * `reason`; values that did not change keep passing (upstream's ratcheting).
+ *
+ * The CEL engine is an npm library loaded on first use (`loadRuleEngine`): a server without
+ * such rules never holds it. Values are typed by the schema: integers are CEL ints, numbers
+ * doubles. Not yet: the cost budget (rules run without a limit), upstream's CEL libraries
+ * beyond the ones registered below, set and map list equality ignoring order.
+ */
+import { jsonEqual } from "../patch/json.ts";
+import type { StatusCause } from "../status.ts";
+import { child, fieldError, index, OMIT_VALUE } from "./field_errors.ts";
+import { derefSchema, isJsonObject } from "./schema_node.ts";
+import type { Schema, SchemaResolver } from "./types.ts";
+
+type Cel = typeof import("@marcbachmann/cel-js");
+type Environment = InstanceType<Cel["Environment"]>;
+
+export interface ValidationRule {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+  reason?: string;
+  fieldPath?: string;
+  optionalOldSelf?: boolean;
+}
+
+interface Engine {
+  cel: Cel;
+  env: Environment;
+  /** Compiled rules by source (parse errors kept, to report them once per rule). */
+  programs: Map<string, ((vars: Record<string, unknown>) => unknown) | Error>;
+}
+
+let engine: Engine | undefined;
+
+/** Loads the CEL library and the functions Kubernetes adds to it. */
+export async function loadRuleEngine(): Promise<void> {
+  if (engine) return;
+  const cel = await import("@marcbachmann/cel-js");
+  const env = new cel.Environment({
+    unlistedVariablesAreDyn: true,
+    homogeneousAggregateLiterals: false,
+    enableOptionalTypes: true,
+  });
+  registerKubernetesLibraries(env);
+  engine = { cel, env, programs: new Map() };
+}
+
+export function ruleEngineLoaded(): boolean {
+  return engine !== undefined;
+}
+
+/** Upstream's extensions that CRD rules commonly use and the library lacks. */
+function registerKubernetesLibraries(env: Environment): void {
+  const cmp = (a: unknown, b: unknown) => (a as number) < (b as number);
+  env.registerFunction(
+    "string.replace(string, string): string",
+    (s: string, a: string, b: string) => s.replaceAll(a, b),
+  );
+  env.registerFunction(
+    "list.isSorted(): bool",
+    (l: unknown[]) => l.every((x, i) => i === 0 || !cmp(x, l[i - 1])),
+  );
+  env.registerFunction(
+    "list.sum(): dyn",
+    (l: unknown[]) =>
+      l.reduce((a, b) => (a as number) + (b as number), typeof l[0] === "bigint" ? 0n : 0),
+  );
+  env.registerFunction("list.min(): dyn", (l: unknown[]) => {
+    if (!l.length) throw new Error("min called on empty list");
+    return l.reduce((a, b) => cmp(b, a) ? b : a);
+  });
+  env.registerFunction("list.max(): dyn", (l: unknown[]) => {
+    if (!l.length) throw new Error("max called on empty list");
+    return l.reduce((a, b) => cmp(a, b) ? b : a);
+  });
+  env.registerFunction(
+    "list.indexOf(dyn): int",
+    (l: unknown[], v: unknown) => BigInt(l.findIndex((x) => jsonEqual(x, v))),
+  );
+  env.registerFunction(
+    "list.lastIndexOf(dyn): int",
+    (l: unknown[], v: unknown) => BigInt(l.findLastIndex((x) => jsonEqual(x, v))),
+  );
+  env.registerFunction("isURL(string): bool", (s: string) => URL.canParse(s));
+  env.registerFunction("isIP(string): bool", (s: string) => isIp(s));
+  env.registerFunction("isCIDR(string): bool", (s: string) => {
+    const [ip, bits, ...rest] = s.split("/");
+    if (rest.length || bits === undefined || !/^\d+$/.test(bits) || !ip || !isIp(ip)) return false;
+    return Number(bits) <= (ip.includes(":") ? 128 : 32);
+  });
+}
+
+function isIp(s: string): boolean {
+  if (/^(\d{1,3})(\.\d{1,3}){3}$/.test(s)) {
+    return s.split(".").every((p) => Number(p) <= 255 && (p === "0" || !p.startsWith("0")));
+  }
+  if (!s.includes(":")) return false;
+  return URL.canParse(`http://[${s}]/`);
+}
+
+function program(rule: string) {
+  const e = engine!;
+  let p = e.programs.get(rule);
+  if (!p) {
+    try {
+      p = e.env.parse(rule) as (vars: Record<string, unknown>) => unknown;
+    } catch (err) {
+      p = err instanceof Error ? err : new Error(String(err));
+    }
+    e.programs.set(rule, p);
+  }
+  return p;
+}
+
+/** The first line of an engine error (the library appends a source excerpt). */
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0]!.trim();
+}
+
+const RULES = "x-kubernetes-validations";
+
+/** Whether any node of `schema` has validation rules (remembered per schema object). */
+const hasRulesMemo = new WeakMap<Schema, boolean>();
+export function hasValidationRules(schema: Schema, resolver: SchemaResolver): boolean {
+  let v = hasRulesMemo.get(schema);
+  if (v === undefined) {
+    v = scan(schema, resolver, new Set());
+    hasRulesMemo.set(schema, v);
+  }
+  return v;
+}
+
+function scan(schema: Schema, resolver: SchemaResolver, seen: Set<Schema>): boolean {
+  const s = derefSchema(schema, resolver);
+  if (seen.has(s)) return false;
+  seen.add(s);
+  if (Array.isArray(s[RULES as keyof Schema]) && (s[RULES as keyof Schema] as unknown[]).length) {
+    return true;
+  }
+  const kids: Schema[] = [
+    ...Object.values(s.properties ?? {}),
+    ...(s.items && !Array.isArray(s.items) ? [s.items as Schema] : []),
+    ...(typeof s.additionalProperties === "object" ? [s.additionalProperties] : []),
+  ];
+  return kids.some((k) => scan(k, resolver, seen));
+}
+
+/**
+ * The rules of a CRD version's schema that do not compile, as causes at `path` (the
+ * schema's own field path in the CRD). Needs the engine loaded.
+ */
+export function ruleCompileCauses(schema: Schema, path: string): StatusCause[] {
+  const out: StatusCause[] = [];
+  const walk = (s: Schema, at: string) => {
+    const rules = s[RULES as keyof Schema] as ValidationRule[] | undefined;
+    (Array.isArray(rules) ? rules : []).forEach((r, i) => {
+      const where = `${at}.${RULES}[${i}]`;
+      for (
+        const [field, source] of [["rule", r?.rule], ["messageExpression", r?.messageExpression]]
+      ) {
+        if (typeof source !== "string" || (field === "messageExpression" && source === "")) {
+          continue;
+        }
+        const p = program(source);
+        if (p instanceof Error) {
+          out.push(
+            fieldError(
+              "FieldValueInvalid",
+              `${where}.${field}`,
+              source,
+              `compilation failed: ${errorText(p)}`,
+            ),
+          );
+        }
+      }
+    });
+    for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, `${at}.properties[${k}]`);
+    if (s.items && !Array.isArray(s.items)) walk(s.items as Schema, `${at}.items`);
+    if (typeof s.additionalProperties === "object") {
+      walk(s.additionalProperties, `${at}.additionalProperties`);
+    }
+  };
+  walk(schema, path);
+  return out;
+}
+
+/** No stored value to compare with (a create, or an item that cannot be correlated). */
+const NONE = Symbol("no old value");
+type Old = unknown | typeof NONE;
+
+/** Evaluates every rule of `schema` over `obj` (and `old`, the stored object, on updates). */
+export function validateRules(
+  obj: unknown,
+  old: unknown,
+  schema: Schema,
+  resolver: SchemaResolver,
+): StatusCause[] {
+  const out: StatusCause[] = [];
+  node(obj, old === undefined ? NONE : old, schema, resolver, "", out, 0);
+  return out;
+}
+
+function node(
+  value: unknown,
+  old: Old,
+  schema: Schema,
+  resolver: SchemaResolver,
+  path: string,
+  out: StatusCause[],
+  depth: number,
+): void {
+  if (value === undefined || value === null || depth > 100) return;
+  const s = derefSchema(schema, resolver);
+  const rules = s[RULES as keyof Schema] as ValidationRule[] | undefined;
+  if (Array.isArray(rules)) {
+    for (const rule of rules) evaluate(rule, value, old, s, resolver, path, out);
+  }
+  if (Array.isArray(value)) {
+    const items = s.items && !Array.isArray(s.items) ? s.items as Schema : undefined;
+    if (!items) return;
+    const keys = s["x-kubernetes-list-type"] === "map"
+      ? s["x-kubernetes-list-map-keys"]
+      : undefined;
+    value.forEach((item, i) => {
+      const before = keys && Array.isArray(old)
+        ? old.find((o) => keys.every((k) => jsonEqual(o?.[k], item?.[k])))
+        : undefined;
+      node(item, before ?? NONE, items, resolver, index(path, i), out, depth + 1);
+    });
+    return;
+  }
+  if (!isJsonObject(value)) return;
+  const map = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const prop = s.properties?.[k] ?? map;
+    if (!prop) continue;
+    const before = isJsonObject(old) && k in old ? old[k] : NONE;
+    node(v, before, prop, resolver, child(path, k), out, depth + 1);
+  }
+}
+
+function evaluate(
+  rule: ValidationRule,
+  value: unknown,
+  old: Old,
+  s: Schema,
+  resolver: SchemaResolver,
+  path: string,
+  out: StatusCause[],
+): void {
+  const e = engine!;
+  const source = String(rule.rule ?? "");
+  const transition = /\boldSelf\b/.test(source);
+  if (transition && old === NONE && !rule.optionalOldSelf) return;
+  const p = program(source);
+  const type = typeName(s, value);
+  const failAt = rule.fieldPath ? (path + rule.fieldPath).replace(/^\./, "") : path;
+  if (p instanceof Error) {
+    out.push(fieldError("FieldValueInvalid", failAt, type, `rule compile error: ${errorText(p)}`));
+    return;
+  }
+  const vars: Record<string, unknown> = { self: toCel(value, s, resolver) };
+  if (transition) {
+    const before = old === NONE ? undefined : toCel(old, s, resolver);
+    vars.oldSelf = rule.optionalOldSelf
+      ? (before === undefined ? e.cel.Optional.none() : e.cel.Optional.of(before))
+      : before;
+  }
+  // Unchanged values are not held to rules they already broke (upstream's ratcheting).
+  const ratchet = !transition && old !== NONE && jsonEqual(old, value);
+  const report = (cause: StatusCause) => {
+    if (!ratchet) out.push(cause);
+  };
+  let result: unknown;
+  try {
+    result = p(vars);
+  } catch (err) {
+    report(
+      fieldError(
+        "FieldValueInvalid",
+        failAt,
+        type,
+        `${errorText(err)} evaluating rule: ${ruleText(rule)}`,
+      ),
+    );
+    return;
+  }
+  if (result === true) return;
+  let detail = rule.message?.trim() ? rule.message.trim() : `failed rule: ${ruleText(rule)}`;
+  if (rule.messageExpression) {
+    const m = program(rule.messageExpression);
+    if (!(m instanceof Error)) {
+      try {
+        const text = m(vars);
+        if (typeof text === "string" && text.trim() !== "" && !text.includes("\n")) detail = text;
+      } catch { /* the message or default stands */ }
+    }
+  }
+  const shown = s.type === "object" || s.type === "array" ? OMIT_VALUE : value;
+  switch (rule.reason) {
+    case "FieldValueForbidden":
+      report(fieldError("FieldValueForbidden", failAt, "", detail));
+      break;
+    case "FieldValueRequired":
+      report(fieldError("FieldValueRequired", failAt, "", detail));
+      break;
+    case "FieldValueDuplicate":
+      report(fieldError("FieldValueDuplicate", failAt, shown));
+      break;
+    default:
+      report(fieldError("FieldValueInvalid", failAt, shown, detail));
+  }
+}
+
+function ruleText(rule: ValidationRule): string {
+  return rule.message?.trim() ? rule.message.trim() : String(rule.rule ?? "").trim();
+}
+
+/** The schema type upstream names in errors about a value that could not be evaluated. */
+function typeName(s: Schema, value: unknown): string {
+  if (typeof s.type === "string") return s.type;
+  return Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
+}
+
+/** A JSON value as CEL sees it under `schema`: integers are ints (bigint), numbers doubles. */
+function toCel(value: unknown, schema: Schema, resolver: SchemaResolver): unknown {
+  const s = derefSchema(schema, resolver);
+  if (typeof value === "number") {
+    if (s.type === "number") return value;
+    return Number.isInteger(value) ? BigInt(value) : value;
+  }
+  if (Array.isArray(value)) {
+    const items = s.items && !Array.isArray(s.items) ? s.items as Schema : {};
+    return value.map((v) => toCel(v, items, resolver));
+  }
+  if (isJsonObject(value)) {
+    const map = typeof s.additionalProperties === "object" ? s.additionalProperties : {};
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = toCel(v, s.properties?.[k] ?? map, resolver);
+    }
+    return out;
+  }
+  return value;
+}

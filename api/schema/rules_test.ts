@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { loadRuleEngine, ruleCompileCauses, validateRules } from "./rules.ts";
+import { createResolver } from "./table.ts";
+import type { Schema } from "./types.ts";
+
+const resolver = createResolver({ definitions: {}, kinds: [] });
+const messages = (causes: { field?: string; message?: string }[]) =>
+  causes.map((c) => `${c.field}: ${c.message}`);
+
+const schema = {
+  type: "object",
+  properties: {
+    spec: {
+      type: "object",
+      "x-kubernetes-validations": [
+        { rule: "self.min <= self.max", message: "min must not exceed max", fieldPath: ".min" },
+        {
+          rule: "self.mode == oldSelf.mode",
+          message: "mode is immutable",
+          reason: "FieldValueForbidden",
+        },
+        {
+          rule: "self.ratio < 1.0",
+          messageExpression: "'ratio ' + string(self.ratio) + ' too big'",
+        },
+      ],
+      properties: {
+        min: { type: "integer" },
+        max: { type: "integer" },
+        ratio: { type: "number" },
+        mode: { type: "string" },
+        name: {
+          type: "string",
+          "x-kubernetes-validations": [{ rule: "self.replace('-', '').matches('^[a-z]+$')" }],
+        },
+        items: {
+          type: "array",
+          "x-kubernetes-list-type": "map",
+          "x-kubernetes-list-map-keys": ["name"],
+          items: {
+            type: "object",
+            properties: {
+              name: { type: "string" },
+              port: {
+                type: "integer",
+                "x-kubernetes-validations": [{ rule: "self == oldSelf", message: "port is fixed" }],
+              },
+            },
+          },
+        },
+        addresses: {
+          type: "array",
+          items: { type: "string" },
+          "x-kubernetes-validations": [
+            { rule: "self.all(a, isIP(a) || isCIDR(a))", message: "addresses are IPs or CIDRs" },
+            { rule: "self.isSorted()", message: "addresses are sorted" },
+          ],
+        },
+      },
+    },
+  },
+} as unknown as Schema;
+
+const spec = (s: Record<string, unknown>) => ({
+  spec: { min: 1, max: 2, ratio: 0.5, mode: "a", ...s },
+});
+
+Deno.test("validation rules: self, messages, message expressions, field paths and reasons", async () => {
+  await loadRuleEngine();
+  assert.deepEqual(
+    validateRules(
+      spec({ name: "web-x", addresses: ["10.0.0.0/8", "10.1.1.1"] }),
+      undefined,
+      schema,
+      resolver,
+    ),
+    [],
+  );
+  assert.deepEqual(
+    messages(
+      validateRules(
+        spec({ min: 3, ratio: 2, name: "Web", addresses: ["b", "a"] }),
+        undefined,
+        schema,
+        resolver,
+      ),
+    ),
+    [
+      "spec.min: Invalid value: min must not exceed max",
+      "spec: Invalid value: ratio 2 too big",
+      `spec.name: Invalid value: "Web": failed rule: self.replace('-', '').matches('^[a-z]+$')`,
+      "spec.addresses: Invalid value: addresses are IPs or CIDRs",
+      "spec.addresses: Invalid value: addresses are sorted",
+    ],
+  );
+});
+
+Deno.test("validation rules: transition rules on updates only, lists correlated by key, ratcheting", async () => {
+  await loadRuleEngine();
+  const old = spec({ items: [{ name: "a", port: 1 }, { name: "b", port: 2 }] });
+  // A create has no oldSelf: transition rules do not run.
+  assert.deepEqual(validateRules(spec({ mode: "b" }), undefined, schema, resolver), []);
+  assert.deepEqual(
+    messages(
+      validateRules(
+        spec({ mode: "b", items: [{ name: "b", port: 3 }, { name: "c", port: 9 }] }),
+        old,
+        schema,
+        resolver,
+      ),
+    ),
+    ["spec: Forbidden: mode is immutable", "spec.items[0].port: Invalid value: 3: port is fixed"],
+  );
+  // A value that already broke a rule and did not change keeps passing.
+  const broken = spec({ min: 5 });
+  assert.deepEqual(validateRules(broken, broken, schema, resolver), []);
+  assert.equal(validateRules(spec({ min: 6 }), broken, schema, resolver).length, 1);
+});
+
+Deno.test("validation rules: evaluation errors name the rule; bad rules fail to compile", async () => {
+  await loadRuleEngine();
+  const s = {
+    type: "object",
+    "x-kubernetes-validations": [{ rule: "self.missing > 0" }, { rule: "self.a ==== 1" }],
+    properties: { a: { type: "integer" } },
+  } as unknown as Schema;
+  assert.deepEqual(messages(validateRules({ a: 1 }, undefined, s, resolver)), [
+    ': Invalid value: "object": No such key: missing evaluating rule: self.missing > 0',
+    ': Invalid value: "object": rule compile error: Unexpected token: EQ',
+  ]);
+  assert.deepEqual(messages(ruleCompileCauses(s, "spec.versions[0].schema.openAPIV3Schema")), [
+    'spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations[1].rule: Invalid value: "self.a ==== 1": compilation failed: Unexpected token: EQ',
+  ]);
+});
