@@ -340,6 +340,16 @@ spec:
                       type: integer
                       x-kubernetes-validations:
                       - rule: "self > 0 && self < 65536"
+          status:
+            type: object
+            properties:
+              ready:
+                type: integer
+                x-kubernetes-validations:
+                - rule: "self >= 0"
+                  message: "ready is a count"
+    subresources:
+      status: {}
 `;
 
 const gateway = (name: string, spec: string) =>
@@ -381,6 +391,19 @@ Deno.test("a CRD's validation rules (CEL) judge its custom resources, transition
     const renamed = await apply(s, good.replace("className: a", "className: b"));
     assert.match(renamed.stderr, /spec: Forbidden: className is immutable/);
     assert.equal((await apply(s, good.replace("maxReplicas: 2", "maxReplicas: 3"))).code, 0);
+    // Status writes are judged by the rules too.
+    const status = (ready: number) =>
+      s.kubectl([
+        "patch",
+        "gateway",
+        "good",
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        JSON.stringify({ status: { ready } }),
+      ]);
+    assert.match((await status(-1)).stderr, /status.ready: Invalid value: -1: ready is a count/);
+    assert.equal((await status(2)).code, 0);
   } finally {
     await s.stop();
   }

@@ -58,8 +58,9 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
   });
   // A status write changes only status: the kind's rules are about the rest (upstream's status
   // strategies validate the status alone), and an object stored before a rule existed must
-  // still take its controller's status updates.
-  const extra = opts.subresource === "status"
+  // still take its controller's status updates. A custom resource's validation rules do run
+  // (as upstream's): unchanged values pass them (ratcheting), so only the status is judged.
+  const extra = opts.subresource === "status" && !t.custom
     ? []
     : t.hooks?.validate?.(obj, opts.old, opts.subresource ?? "") ?? [];
   failIfAny(t, obj, [...causes, ...extra]);
