@@ -47,6 +47,12 @@ export async function loadRuleEngine(): Promise<void> {
     enableOptionalTypes: true,
   });
   registerKubernetesLibraries(env);
+  registerHas(env);
+  env.registerFunction(`string.${MATCHES}(string): bool`, (s: string, p: string) => re2(p).test(s));
+  env.registerFunction(
+    `${MATCHES}(string, string): bool`,
+    (s: string, p: string) => re2(p).test(s),
+  );
   engine = { cel, env, programs: new Map() };
 }
 
@@ -95,6 +101,168 @@ function registerKubernetesLibraries(env: Environment): void {
   });
 }
 
+/**
+ * Two calls the library gets wrong for Kubernetes rules, so rules are parsed with them renamed
+ * (renameCalls) to functions of kno's. has(): the library's accepts only a chain of field
+ * selections from a variable, so the valid `has(self.matches[0].path)` (Gateway API's HTTPRoute)
+ * failed; this macro evaluates the operand as any expression, then tests the field, as the CEL
+ * spec defines has(). matches(): CEL's patterns are RE2, whose `(?i)` and other syntax a
+ * JavaScript RegExp refuses (Gateway API's GRPCRoute); see re2().
+ */
+const HAS_MACRO = "kno_has";
+
+function registerHas(env: Environment): void {
+  interface SelectNode {
+    op: string;
+    args: [unknown, string];
+  }
+  interface Evaluator {
+    run(node: unknown, ctx: unknown): unknown;
+  }
+  interface Checker {
+    check(node: unknown, ctx: unknown): unknown;
+    getType(t: string): unknown;
+  }
+  env.registerFunction(`${HAS_MACRO}(ast): bool`, ({ args }: { args: SelectNode[] }) => ({
+    arg: args[0],
+    // Checking the operand resolves its names, which evaluating it needs.
+    typeCheck(checker: Checker, macro: { arg: SelectNode }, ctx: unknown) {
+      if (macro.arg?.op !== ".") throw new Error("invalid argument to has() macro");
+      checker.check(macro.arg.args[0], ctx);
+      return checker.getType("bool");
+    },
+    evaluate(ev: Evaluator, macro: { arg: SelectNode }, ctx: unknown) {
+      const node = macro.arg;
+      if (node?.op !== ".") throw new Error("invalid argument to has() macro");
+      const target = ev.run(node.args[0], ctx);
+      if (target instanceof Map) return target.has(node.args[1]);
+      if (target && typeof target === "object" && !Array.isArray(target)) {
+        return Object.hasOwn(target, node.args[1]);
+      }
+      throw new Error(`invalid type for field selection with has(): ${typeof target}`);
+    },
+  }));
+}
+
+/**
+ * `source` with the calls the library gets wrong renamed, outside string literals: has( (not a
+ * method) to the has macro, and matches( (method or function) to the RE2-reading one.
+ */
+export function renameCalls(source: string): string {
+  let out = "";
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === "'" || c === '"') {
+      const raw = /[rR]/.test(source[i - 1] ?? "") && !/\w/.test(source[i - 2] ?? "");
+      const quote = source.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      let j = i + quote.length;
+      while (j < source.length && !source.startsWith(quote, j)) {
+        j += !raw && source[j] === "\\" ? 2 : 1;
+      }
+      j = Math.min(source.length, j + quote.length);
+      out += source.slice(i, j);
+      i = j;
+      continue;
+    }
+    const before = source[i - 1] ?? "";
+    const call = /^(has|matches)\s*\(/.exec(source.slice(i, i + 16));
+    if (call && !/\w/.test(before) && (call[1] === "matches" || before !== ".")) {
+      out += (call[1] === "has" ? HAS_MACRO : MATCHES) + call[0].slice(call[1]!.length);
+      i += call[0].length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+const MATCHES = "kno_matches";
+const regexCache = new Map<string, RegExp>();
+
+/**
+ * An RE2 pattern (CEL's regular expressions) as a JavaScript RegExp: `(?flags)` become scoped
+ * flag groups (ungreedy `U` has no equivalent and is refused), `(?P<name>` is
+ * `(?<name>`, `\A` and `\z` anchor the text, `\pL` is `\p{L}`, POSIX classes inside brackets
+ * are spelled out. The same syntax errors fail.
+ */
+export function re2(pattern: string): RegExp {
+  let re = regexCache.get(pattern);
+  if (re) return re;
+  const body = scopedFlags(pattern)
+    .replaceAll("(?P<", "(?<")
+    .replace(/\\A/g, "^")
+    .replace(/\\z/g, "$(?![\\s\\S])")
+    .replace(/\\([pP])([A-Z])/g, "\\$1{$2}")
+    .replace(
+      /\[:(alpha|digit|alnum|upper|lower|space|xdigit|punct|word):\]/g,
+      (_, name) => POSIX[name as keyof typeof POSIX],
+    );
+  re = new RegExp(body, /\\[pP]\{/.test(body) ? "u" : "");
+  if (regexCache.size > 1000) regexCache.clear();
+  regexCache.set(pattern, re);
+  return re;
+}
+
+/**
+ * RE2's `(?i)` sets flags for the rest of its group; a JavaScript RegExp takes flags for a
+ * group only (`(?i:…)`): each becomes one, closed where its group ends.
+ */
+function scopedFlags(pattern: string): string {
+  let out = "";
+  const open: string[][] = [[]]; // per group depth: the flag groups opened in it
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      out += pattern.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (inClass || c === "[") {
+      inClass = c === "[" ? true : c !== "]";
+      out += c;
+      continue;
+    }
+    const flags = c === "(" ? /^\(\?([a-zA-Z-]+)\)/.exec(pattern.slice(i)) : null;
+    if (flags) {
+      if (/[^ims-]/.test(flags[1]!)) {
+        throw new Error(`unsupported RE2 flags ${flags[1]} in ${pattern}`);
+      }
+      out += `(?${flags[1]}:`;
+      open[open.length - 1]!.push(flags[1]!);
+      i += flags[0].length - 1;
+      continue;
+    }
+    const here = open[open.length - 1]!;
+    if (c === "|" && here.length) {
+      // The flags hold for the rest of the group, the other alternatives included.
+      out += ")".repeat(here.length) + "|" + here.map((f) => `(?${f}:`).join("");
+      continue;
+    }
+    if (c === "(") open.push([]);
+    if (c === ")") {
+      out += ")".repeat(open.pop()?.length ?? 0);
+      if (!open.length) open.push([]);
+    }
+    out += c;
+  }
+  return out + ")".repeat(open.reduce((n, g) => n + g.length, 0));
+}
+
+const POSIX = {
+  alpha: "A-Za-z",
+  digit: "0-9",
+  alnum: "A-Za-z0-9",
+  upper: "A-Z",
+  lower: "a-z",
+  space: "\\t\\n\\v\\f\\r ",
+  xdigit: "0-9A-Fa-f",
+  punct: "!-/:-@[-`{-~",
+  word: "\\w",
+};
+
 function isIp(s: string): boolean {
   if (/^(\d{1,3})(\.\d{1,3}){3}$/.test(s)) {
     return s.split(".").every((p) => Number(p) <= 255 && (p === "0" || !p.startsWith("0")));
@@ -108,7 +276,7 @@ function program(rule: string) {
   let p = e.programs.get(rule);
   if (!p) {
     try {
-      p = e.env.parse(rule) as (vars: Record<string, unknown>) => unknown;
+      p = e.env.parse(renameCalls(rule)) as (vars: Record<string, unknown>) => unknown;
     } catch (err) {
       p = err instanceof Error ? err : new Error(String(err));
     }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadRuleEngine, ruleCompileCauses, validateRules } from "./rules.ts";
+import { loadRuleEngine, re2, renameCalls, ruleCompileCauses, validateRules } from "./rules.ts";
 import { createResolver } from "./table.ts";
 import type { Schema } from "./types.ts";
 
@@ -131,4 +131,48 @@ Deno.test("validation rules: evaluation errors name the rule; bad rules fail to 
   assert.deepEqual(messages(ruleCompileCauses(s, "spec.versions[0].schema.openAPIV3Schema")), [
     'spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations[1].rule: Invalid value: "self.a ==== 1": compilation failed: Unexpected token: EQ',
   ]);
+});
+
+Deno.test("validation rules: has() of any selection, and only has( calls outside strings renamed", async () => {
+  await loadRuleEngine();
+  assert.equal(
+    renameCalls(
+      `has(self.a) && self.has(1) && 'has(x)' == "has(" && xhas(1) && has (b.c) && self.matches('x') && matches(a, r'has(')`,
+    ),
+    `kno_has(self.a) && self.has(1) && 'has(x)' == "has(" && xhas(1) && kno_has (b.c) && self.kno_matches('x') && kno_matches(a, r'has(')`,
+  );
+  const s = {
+    type: "object",
+    properties: {
+      matches: {
+        type: "array",
+        items: { type: "object", properties: { path: { type: "object" } } },
+        "x-kubernetes-validations": [{
+          rule: "size(self) == 0 || has(self[0].path)",
+          message: "first match needs a path",
+        }],
+      },
+    },
+  } as unknown as Schema;
+  assert.deepEqual(validateRules({ matches: [{ path: {} }] }, undefined, s, resolver), []);
+  assert.deepEqual(messages(validateRules({ matches: [{}] }, undefined, s, resolver)), [
+    "matches: Invalid value: first match needs a path",
+  ]);
+});
+
+Deno.test("validation rules: matches() reads RE2 patterns", async () => {
+  await loadRuleEngine();
+  assert.ok(re2("^(?i)\\.?[a-z_][a-z_0-9]*$").test("Foo_1"));
+  assert.ok(re2("\\A[[:alpha:]]+\\z").test("abc"));
+  assert.ok(!re2("\\A[[:alpha:]]+\\z").test("abc\n"));
+  assert.ok(re2("^\\pL+$").test("héllo"));
+  assert.equal(re2("(?P<year>\\d{4})").exec("in 2026")?.groups?.year, "2026");
+  const s = {
+    type: "string",
+    "x-kubernetes-validations": [{
+      rule: "self.matches('^(?i)[a-z]+$') && matches(self, '^[[:alpha:]]+$')",
+    }],
+  } as unknown as Schema;
+  assert.deepEqual(validateRules("GrpcService", undefined, s, resolver), []);
+  assert.equal(validateRules("grpc.v1", undefined, s, resolver).length, 1);
 });
