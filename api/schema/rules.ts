@@ -271,7 +271,8 @@ function isIp(s: string): boolean {
   return URL.canParse(`http://[${s}]/`);
 }
 
-function program(rule: string) {
+/** A CEL expression compiled (cached by source), or the parse error. Needs the engine loaded. */
+export function compileCel(rule: string) {
   const e = engine!;
   let p = e.programs.get(rule);
   if (!p) {
@@ -286,7 +287,7 @@ function program(rule: string) {
 }
 
 /** The first line of an engine error (the library appends a source excerpt). */
-function errorText(err: unknown): string {
+export function errorText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split("\n")[0]!.trim();
 }
 
@@ -334,7 +335,7 @@ export function ruleCompileCauses(schema: Schema, path: string): StatusCause[] {
         if (typeof source !== "string" || (field === "messageExpression" && source === "")) {
           continue;
         }
-        const p = program(source);
+        const p = compileCel(source);
         if (p instanceof Error) {
           out.push(
             fieldError(
@@ -425,7 +426,7 @@ function evaluate(
   const source = String(rule.rule ?? "");
   const transition = /\boldSelf\b/.test(source);
   if (transition && old === NONE && !rule.optionalOldSelf) return;
-  const p = program(source);
+  const p = compileCel(source);
   const type = typeName(s, value);
   const failAt = rule.fieldPath ? (path + rule.fieldPath).replace(/^\./, "") : path;
   if (p instanceof Error) {
@@ -461,7 +462,7 @@ function evaluate(
   if (result === true) return;
   let detail = rule.message?.trim() ? rule.message.trim() : `failed rule: ${ruleText(rule)}`;
   if (rule.messageExpression) {
-    const m = program(rule.messageExpression);
+    const m = compileCel(rule.messageExpression);
     if (!(m instanceof Error)) {
       try {
         const text = m(vars);
@@ -496,7 +497,7 @@ function typeName(s: Schema, value: unknown): string {
 }
 
 /** A JSON value as CEL sees it under `schema`: integers are ints (bigint), numbers doubles. */
-function toCel(value: unknown, schema: Schema, resolver: SchemaResolver): unknown {
+export function toCel(value: unknown, schema: Schema, resolver: SchemaResolver): unknown {
   const s = derefSchema(schema, resolver);
   if (typeof value === "number") {
     if (s.type === "number") return value;

@@ -74,7 +74,7 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
   const load = () =>
     workloads ??= import("./workload_hooks.ts").then((m) => m.workloadHooks(objects));
   const table: HookTable = {
-    ...notEnforcedYet(),
+    ...admissionConfiguration(),
     "scheduling.k8s.io/PriorityClass": {
       validate: (o, old) => validatePriorityClass(o, old, objects),
     },
@@ -115,10 +115,11 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
 }
 
 /**
- * Admission configuration kno stores but does not act on yet: each write answers with a
- * Warning, so that nobody takes a policy for enforced when it is not.
+ * Admission configuration: webhooks kno stores but does not call yet (each write answers with a
+ * Warning, so that nobody takes one for enforced when it is not), and policies, whose
+ * expressions are checked here and evaluated on writes (server/admission).
  */
-function notEnforcedYet(): HookTable {
+function admissionConfiguration(): HookTable {
   const warn = (what: string) => ({
     warnings: () => [`kno does not ${what} yet: this configuration is stored, not enforced`],
   });
@@ -126,8 +127,22 @@ function notEnforcedYet(): HookTable {
   return {
     [`${group}/ValidatingWebhookConfiguration`]: warn("call admission webhooks"),
     [`${group}/MutatingWebhookConfiguration`]: warn("call admission webhooks"),
-    [`${group}/ValidatingAdmissionPolicy`]: warn("evaluate admission policies"),
-    [`${group}/ValidatingAdmissionPolicyBinding`]: warn("evaluate admission policies"),
+    [`${group}/ValidatingAdmissionPolicy`]: policyHooks(),
+  };
+}
+
+/** A ValidatingAdmissionPolicy's expressions must compile (the CEL engine loads with them). */
+function policyHooks(): ResourceHooks {
+  let policies: typeof import("../admission/validating_policies.ts") | undefined;
+  const load = async () => {
+    policies ??= await import("../admission/validating_policies.ts");
+    await (await import("../../api/schema/rules.ts")).loadRuleEngine();
+  };
+  return {
+    prepareCreate: load,
+    prepareUpdate: load,
+    validate: (o, _old, subresource) =>
+      subresource === "status" ? [] : policies?.policyCompileCauses(o) ?? [],
   };
 }
 

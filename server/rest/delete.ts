@@ -3,6 +3,7 @@
  * graceful deletion. An object with finalizers (or a pod bound to a node, which its kubelet must
  * stop) gets a deletionTimestamp and stays until they are gone.
  */
+import { admitByPolicies } from "../admission/policy_gate.ts";
 import { badRequest, conflict } from "../../api/status.ts";
 import { apiVersionOf, type KubeObject } from "../registry/types.ts";
 import type { Entry } from "../storage/cache.ts";
@@ -120,6 +121,7 @@ export async function deleteEntry(
       ? Number((entry.obj.spec as Record<string, unknown>).terminationGracePeriodSeconds ?? 30)
       : 0);
   const isNamespace = t.group === "" && t.kind === "Namespace";
+  await admitByPolicies(svc, call, "DELETE", undefined, entry.obj);
   if (finalizers.length || (boundPod && grace > 0)) {
     if (meta.deletionTimestamp) return { obj: entry.obj, gone: false };
     const next = clone(entry.obj);

@@ -2,6 +2,7 @@
  * The write path shared by create, update, patch and apply: metadata semantics, admission,
  * managed fields, then one conditional datastore write.
  */
+import { admitByPolicies } from "../admission/policy_gate.ts";
 import {
   ApiError,
   badRequest,
@@ -143,6 +144,7 @@ export async function createObject(
         now,
       });
     if (!(meta.managedFields as unknown[]).length) delete meta.managedFields;
+    await admitByPolicies(svc, call, "CREATE", obj, undefined);
     if (dryRun) return obj;
     // A generated name that is taken is generated again, as upstream does (RetryGenerateName).
     for (let attempt = 1;; attempt++) {
@@ -310,6 +312,7 @@ async function writeUpdate(
       ...(input.subresource ? { subresource: input.subresource } : {}),
     });
   if (!(nm.managedFields as unknown[]).length) delete nm.managedFields;
+  await admitByPolicies(svc, call, "UPDATE", next, old, input.subresource);
   const ref = refOf(call, String(oldMeta.name));
   const key = input.current.key;
   if (nm.deletionTimestamp && pendingFinalizers(t, next).length === 0) {
