@@ -56,10 +56,6 @@ export async function loadRuleEngine(): Promise<void> {
   engine = { cel, env, programs: new Map() };
 }
 
-export function ruleEngineLoaded(): boolean {
-  return engine !== undefined;
-}
-
 /** Upstream's extensions that CRD rules commonly use and the library lacks. */
 function registerKubernetesLibraries(env: Environment): void {
   const cmp = (a: unknown, b: unknown) => (a as number) < (b as number);
@@ -292,32 +288,6 @@ export function errorText(err: unknown): string {
 }
 
 const RULES = "x-kubernetes-validations";
-
-/** Whether any node of `schema` has validation rules (remembered per schema object). */
-const hasRulesMemo = new WeakMap<Schema, boolean>();
-export function hasValidationRules(schema: Schema, resolver: SchemaResolver): boolean {
-  let v = hasRulesMemo.get(schema);
-  if (v === undefined) {
-    v = scan(schema, resolver, new Set());
-    hasRulesMemo.set(schema, v);
-  }
-  return v;
-}
-
-function scan(schema: Schema, resolver: SchemaResolver, seen: Set<Schema>): boolean {
-  const s = derefSchema(schema, resolver);
-  if (seen.has(s)) return false;
-  seen.add(s);
-  if (Array.isArray(s[RULES as keyof Schema]) && (s[RULES as keyof Schema] as unknown[]).length) {
-    return true;
-  }
-  const kids: Schema[] = [
-    ...Object.values(s.properties ?? {}),
-    ...(s.items && !Array.isArray(s.items) ? [s.items as Schema] : []),
-    ...(typeof s.additionalProperties === "object" ? [s.additionalProperties] : []),
-  ];
-  return kids.some((k) => scan(k, resolver, seen));
-}
 
 /**
  * The rules of a CRD version's schema that do not compile, as causes at `path` (the
