@@ -144,6 +144,19 @@ Deno.test("policy params, match conditions and variables; expressions that do no
     assert.equal((await apply(s, deployment("a", 2, { limited: "yes" }))).code, 0);
     // matchConditions false: the policy does not apply.
     assert.equal((await apply(s, deployment("b", 9))).code, 0);
+    // Missing params under a Warn binding: a warning, not a denial.
+    await s.k(
+      "patch",
+      "validatingadmissionpolicybinding",
+      "max-replicas",
+      "--type=merge",
+      "-p",
+      '{"spec":{"validationActions":["Warn"]}}',
+    );
+    await s.k("delete", "configmap", "limits");
+    const warned = await apply(s, deployment("c", 3, { limited: "yes" }));
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(warned.stderr, /Warning: Validation failed .*no params found/);
     const broken = await apply(
       s,
       PARAM_POLICY.replace("object.spec.replicas <=", "object.spec.replicas <=="),

@@ -77,8 +77,11 @@ export async function checkPolicies(
     if (bindingMatch && !matches(bindingMatch, req, namespaceObject)) continue;
     const names = { policy: policyName, binding: String(binding.metadata?.name ?? "") };
     const actions = strings(spec.validationActions);
-    for (const params of paramsFor(svc, policySpec, obj(spec.paramRef), req, names)) {
-      const verdict = evaluatePolicy(policySpec, req, params, namespaceObject);
+    const found = paramsFor(svc, policySpec, obj(spec.paramRef), req);
+    const verdicts = Array.isArray(found)
+      ? found.map((params) => evaluatePolicy(policySpec, req, params, namespaceObject))
+      : [found];
+    for (const verdict of verdicts) {
       if (!verdict) continue;
       if (actions.includes("Warn")) {
         warnings.push(
@@ -128,18 +131,16 @@ function matches(rules: Obj | undefined, req: PolicyRequest, namespaceObject?: K
   // No resource rules: every resource (what a binding's matchResources usually says).
   if (inc.length && !inc.some((r) => ruleMatches(obj(r), req))) return false;
   if (exc.some((r) => ruleMatches(obj(r), req))) return false;
+  // A namespace selector judges a namespaced object by its namespace's labels and a Namespace
+  // by its own; other cluster-scoped objects are not held to it.
   const nsSelector = obj(rules.namespaceSelector);
-  if (nsSelector) {
-    // Cluster-scoped objects other than namespaces are not held to a namespace selector.
-    const labels = req.t.kind === "Namespace" && !req.t.group
+  const isNamespace = req.t.group === "" && req.t.resource === "namespaces";
+  if (nsSelector && (req.t.namespaced || isNamespace)) {
+    const labels = isNamespace
       ? (req.object ?? req.oldObject)?.metadata?.labels
-      : req.t.namespaced
-      ? namespaceObject?.metadata?.labels
-      : undefined;
-    if (req.t.namespaced || req.t.kind === "Namespace") {
-      if (!matchesLabels(fromLabelSelectorObject(nsSelector), labels as Record<string, string>)) {
-        return false;
-      }
+      : namespaceObject?.metadata?.labels;
+    if (!matchesLabels(fromLabelSelectorObject(nsSelector), labels as Record<string, string>)) {
+      return false;
     }
   }
   const objSelector = obj(rules.objectSelector);
@@ -176,14 +177,16 @@ function ruleMatches(rule: Obj | undefined, req: PolicyRequest): boolean {
   return !names.length || names.includes(req.name);
 }
 
-/** The params each evaluation runs with: [null] without a paramKind. Throws Deny when none. */
+/**
+ * The params each evaluation runs with ([null] without a paramKind), or, when there are none,
+ * the verdict of the binding's parameterNotFoundAction (undefined: Allow).
+ */
 function paramsFor(
   svc: PolicyServices,
   policySpec: Obj,
   ref: Obj | undefined,
   req: PolicyRequest,
-  names: { policy: string; binding: string },
-): (KubeObject | null)[] {
+): (KubeObject | null)[] | Verdict | undefined {
   const kind = obj(policySpec.paramKind);
   if (!kind) return [null];
   const apiVersion = String(kind.apiVersion ?? "");
@@ -193,13 +196,11 @@ function paramsFor(
     version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
     kind: String(kind.kind ?? ""),
   });
-  const notFound = () => {
-    if (ref?.parameterNotFoundAction === "Allow") return [];
-    throw denial(req, names, {
+  const notFound = (): Verdict | undefined =>
+    ref?.parameterNotFoundAction === "Allow" ? undefined : {
       message: "no params found for policy binding with `Deny` parameterNotFoundAction",
       reason: "Invalid",
-    });
-  };
+    };
   if (!t || !ref) return notFound();
   const ns = t.namespaced
     ? (typeof ref.namespace === "string" && ref.namespace ? ref.namespace : req.namespace)
