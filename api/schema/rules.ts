@@ -295,7 +295,10 @@ const RULES = "x-kubernetes-validations";
  */
 export function ruleCompileCauses(schema: Schema, path: string): StatusCause[] {
   const out: StatusCause[] = [];
-  const walk = (s: Schema, at: string) => {
+  const walk = (node: unknown, at: string) => {
+    // The CRD's own validation reports schemas of the wrong shape; here they hold no rules.
+    if (!isJsonObject(node)) return;
+    const s = node as Schema;
     const rules = s[RULES as keyof Schema] as ValidationRule[] | undefined;
     (Array.isArray(rules) ? rules : []).forEach((r, i) => {
       const where = `${at}.${RULES}[${i}]`;
@@ -319,10 +322,8 @@ export function ruleCompileCauses(schema: Schema, path: string): StatusCause[] {
       }
     });
     for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, `${at}.properties[${k}]`);
-    if (s.items && !Array.isArray(s.items)) walk(s.items as Schema, `${at}.items`);
-    if (typeof s.additionalProperties === "object") {
-      walk(s.additionalProperties, `${at}.additionalProperties`);
-    }
+    if (!Array.isArray(s.items)) walk(s.items, `${at}.items`);
+    walk(s.additionalProperties, `${at}.additionalProperties`);
   };
   walk(schema, path);
   return out;
