@@ -316,3 +316,129 @@ async function fuzz(s: ServerProcess, r: Random, prefix: string) {
     }
   }
 }
+
+/** A CRD schema with most of what structural schemas allow, rules included. */
+const CRD_SCHEMA = {
+  type: "object",
+  properties: {
+    spec: {
+      type: "object",
+      required: ["size"],
+      "x-kubernetes-validations": [{ rule: "self.size > 0", message: "size is positive" }],
+      properties: {
+        size: { type: "integer", minimum: 0, default: 1 },
+        name: { type: "string", pattern: "^[a-z]+$", maxLength: 10 },
+        mode: { type: "string", enum: ["a", "b"] },
+        port: {
+          "x-kubernetes-int-or-string": true,
+          anyOf: [{ type: "integer" }, { type: "string" }],
+        },
+        tags: { type: "array", "x-kubernetes-list-type": "set", items: { type: "string" } },
+        ports: {
+          type: "array",
+          "x-kubernetes-list-type": "map",
+          "x-kubernetes-list-map-keys": ["name"],
+          items: {
+            type: "object",
+            required: ["name"],
+            properties: { name: { type: "string" }, n: { type: "integer" } },
+          },
+        },
+        labels: { type: "object", additionalProperties: { type: "string" } },
+        free: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+        when: { type: "string", format: "date-time" },
+        ratio: { type: "number", nullable: true },
+      },
+    },
+    status: { type: "object", properties: { ready: { type: "integer" } } },
+  },
+};
+
+const SCHEMA_JUNK: unknown[] = [
+  ...JUNK,
+  { type: "string" },
+  { type: "array" },
+  "integer",
+  { "x-kubernetes-list-type": "map" },
+  { "x-kubernetes-validations": [{ rule: "self ==" }] },
+  { enum: [1, "a"] },
+];
+
+/** Like mutate, at a rate for schemas (which have many nodes). */
+function mutateSchema(v: unknown, r: Random): unknown {
+  if (r.next() < 0.03) return r.pick(SCHEMA_JUNK);
+  if (Array.isArray(v)) return v.map((x) => mutateSchema(x, r));
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mutateSchema(x, r)]));
+  }
+  return v;
+}
+
+Deno.test("mutated CRD schemas are refused below 500, and the CRDs that pass serve their resources", async () => {
+  const s = await startServer();
+  const r = new Random(Number(Deno.env.get("KNO_FUZZ_SEED") ?? 2));
+  try {
+    let served = 0;
+    for (let i = 0; i < 40; i++) {
+      const plural = `fuzzes${i}`;
+      const crd = {
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: `${plural}.fuzz.kno.io` },
+        spec: {
+          group: "fuzz.kno.io",
+          scope: "Namespaced",
+          names: { plural, kind: `Fuzz${i}` },
+          versions: [{
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: mutateSchema(CRD_SCHEMA, r) },
+            subresources: { status: {} },
+            additionalPrinterColumns: [{ name: "Size", type: "integer", jsonPath: ".spec.size" }],
+          }],
+        },
+      };
+      const made = await send(
+        s,
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+        "POST",
+        "application/json",
+        crd,
+      );
+      if (made.status !== 201) continue;
+      served++;
+      const path = `/apis/fuzz.kno.io/v1/namespaces/${NS}/${plural}`;
+      for (let j = 0; j < 3; j++) {
+        const cr = mutate(
+          {
+            apiVersion: "fuzz.kno.io/v1",
+            kind: `Fuzz${i}`,
+            metadata: { name: `cr${j}` },
+            spec: {
+              size: 2,
+              name: "abc",
+              mode: "a",
+              port: 80,
+              tags: ["a"],
+              ports: [{ name: "p", n: 1 }],
+              free: { x: [1] },
+              ratio: 0.5,
+            },
+          },
+          r,
+          1,
+        );
+        await send(s, path, "POST", "application/json", cr);
+        for (const accept of READ_AS) {
+          const res = await s.api(path, { headers: { accept } });
+          const text = await res.text();
+          assert.ok(res.status < 500, `${path} as ${accept}: ${text.slice(0, 300)}`);
+        }
+      }
+    }
+    assert.ok(served > 0, "some CRDs were valid");
+  } finally {
+    assert.equal(await s.stop(), 0, s.log());
+  }
+});
