@@ -10,6 +10,7 @@ import {
   derefSchema,
   isJsonObject,
   isOpaque,
+  nestedSchemaOf,
   ownProperty,
   preservesUnknown,
   RESOURCE_KEYS,
@@ -49,7 +50,12 @@ class Pruner {
   walk(value: unknown, schema: Schema, keepResourceKeys: boolean, depth: number): void {
     if (depth > MAX_DEPTH || value === null || typeof value !== "object") return;
     const s = derefSchema(schema, this.resolver);
-    if (isOpaque(s)) return;
+    if (isOpaque(s)) {
+      // A CRD's nested schema (items, additionalProperties...) is a schema all the same.
+      const nested = nestedSchemaOf(s, value);
+      if (nested) this.walk(value, nested, false, depth + 1);
+      return;
+    }
 
     if (Array.isArray(value)) {
       const items = s.items;

@@ -79,6 +79,27 @@ const OPAQUE_CODECS = new Set<SpecialCodec>([
 
 export const codecOf = (s: Schema): SpecialCodec | undefined => s["x-kno-codec"];
 
+const STRING: Schema = { type: "string" };
+
+/**
+ * The schema a CRD's nested schema value holds, for the codecs that are "a schema or something
+ * else" (items, additionalProperties, dependencies): an object is a JSONSchemaProps; an array
+ * holds schemas (items) or strings (dependencies); a boolean holds nothing. Undefined for other
+ * codecs and values, which stay opaque.
+ */
+export function nestedSchemaOf(s: Schema, value: unknown): Schema | undefined {
+  const codec = codecOf(s);
+  if (codec !== "schemaOrArray" && codec !== "schemaOrBool" && codec !== "schemaOrStringArray") {
+    return undefined;
+  }
+  const schema = s.properties?.Schema;
+  if (isJsonObject(value)) return schema;
+  if (!Array.isArray(value)) return undefined;
+  if (codec === "schemaOrArray") return schema && { type: "array", items: schema };
+  if (codec === "schemaOrStringArray") return { type: "array", items: STRING };
+  return undefined;
+}
+
 export const isIntOrString = (s: Schema): boolean =>
   s["x-kubernetes-int-or-string"] === true || codecOf(s) === "intOrString" ||
   s.format === "int-or-string";

@@ -14,6 +14,7 @@ import {
   isIntOrString,
   isJsonObject,
   isOpaque,
+  nestedSchemaOf,
   ownProperty,
   RESOURCE_KEYS,
 } from "./schema_node.ts";
@@ -106,7 +107,13 @@ function node(
   }
   // A built-in's empty string is Go's zero value: the field is unset, whatever its enum says.
   if (f.enum && w.enums && !(value === "" && w.nullIsAbsent)) checkEnum(value, s, path, w.causes);
-  if (!f.opaque && isJsonObject(value)) {
+  if (f.opaque) {
+    // A CRD's nested schema (items, additionalProperties...) is a schema all the same.
+    const nested = nestedSchemaOf(s, value);
+    if (nested) node(value, nested, path, w, false, depth + 1);
+    return;
+  }
+  if (isJsonObject(value)) {
     const embedded = f.embedded;
     if (embedded && !resourceKeys && w.main) {
       w.causes.push(...validateEmbeddedResource(value, path));
@@ -192,6 +199,14 @@ function object(
     if (prop) {
       if (v === null && w.nullIsAbsent) {
         if (w.main && declared) delete value[name];
+        else if (w.main) {
+          // A map's null value decodes, in Go, to the zero value of the map's value type.
+          const zero = zeroValue(prop, w.resolver);
+          if (zero !== null) {
+            value[name] = zero;
+            node(zero, prop, p, w, false, depth + 1);
+          }
+        }
         continue;
       }
       if (depth === 0 && name === "status" && w.nullIsAbsent && w.enums) {
@@ -210,6 +225,25 @@ function object(
     if (v === undefined || (v === null && w.nullIsAbsent)) {
       w.causes.push(required(child(path, name)));
     }
+  }
+}
+
+/** Go's zero value of a schema's type (null where Go's would encode as null). */
+function zeroValue(schema: Schema, resolver: SchemaResolver): unknown {
+  const s = derefSchema(schema, resolver);
+  if (isIntOrString(s) || isOpaque(s)) return null;
+  switch (s.type) {
+    case "string":
+      return s.format === "byte" || s.format === "date-time" ? null : "";
+    case "integer":
+    case "number":
+      return 0;
+    case "boolean":
+      return false;
+    case "object":
+      return s.properties ? {} : null;
+    default:
+      return null;
   }
 }
 

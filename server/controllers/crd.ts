@@ -65,10 +65,25 @@ export class CrdController {
     });
   }
 
-  #serve(crd: KubeObject) {
-    if (validateCrd(crd).length) return;
+  /**
+   * Serves a CRD's resources. One that cannot be served (stored by an older kno with a schema it
+   * let through) is logged and left unserved: it must not keep the server from starting.
+   */
+  #serve(crd: KubeObject): boolean {
+    if (validateCrd(crd).length) return false;
     const spec = crd.spec as CrdSpec;
-    this.registry.setCustom(spec.group, spec.names.plural, crdResourceTypes(crd, this.resolver));
+    let types;
+    try {
+      types = crdResourceTypes(crd, this.resolver);
+    } catch (e) {
+      this.#log.error("cannot serve custom resource", {
+        object: String(crd.metadata?.name),
+        error: e instanceof Error ? e.message : String(e),
+      });
+      return false;
+    }
+    this.registry.setCustom(spec.group, spec.names.plural, types);
+    return true;
   }
 
   #unserve(crd: KubeObject) {
@@ -95,7 +110,7 @@ export class CrdController {
       await this.#cleanup(entry);
       return;
     }
-    this.#serve(crd);
+    if (!this.#serve(crd)) return;
     const conds = ((crd.status as { conditions?: Condition[] } | undefined)?.conditions) ?? [];
     const established = conds.some((c) => c.type === "Established" && c.status === "True");
     const hasFinalizer = ((crd.metadata?.finalizers as string[] | undefined) ?? []).includes(

@@ -498,3 +498,80 @@ Deno.test("a CRD deleted right after it was created is deleted: the delete retri
     await t.stop();
   }
 });
+
+Deno.test("a property schema sent as null is an empty schema (422), as Go decodes it", async () => {
+  const t = await startTestApi();
+  try {
+    const crd = structuredClone(widgetCrd());
+    const schema = (crd.spec as Json).versions as Json[];
+    ((schema[0]!.schema as Json).openAPIV3Schema as Json).properties = { format: null };
+    const r = await t.post(CRDS, crd);
+    assert.equal(r.status, 422, r.text);
+    assert.match(r.text, /properties\[format\]\.type: Required value/);
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("a stored CRD that cannot be served does not keep the server from starting", async () => {
+  const t = await startTestApi();
+  try {
+    await establish(t);
+    // As an older kno could store it: a null where a property's schema belongs.
+    const bad = structuredClone(widgetCrd());
+    const meta = bad.metadata as Json;
+    meta.name = "gadgets.example.com";
+    const spec = bad.spec as Json;
+    spec.names = { plural: "gadgets", kind: "Gadget" };
+    const version = (spec.versions as Json[])[0]!;
+    ((version.schema as Json).openAPIV3Schema as Json).properties = { format: null };
+    meta.uid = crypto.randomUUID();
+    meta.creationTimestamp = "2026-01-01T00:00:00Z";
+    await t.store.create(
+      "/registry/apiextensions.k8s.io/customresourcedefinitions/gadgets.example.com",
+      JSON.stringify(bad),
+    );
+    await t.restart();
+    assert.equal((await t.get(`${WIDGETS}`)).status, 200, "the other CRD is served");
+    assert.equal((await t.get("/apis/example.com/v1/namespaces/default/gadgets")).status, 404);
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("nested schemas of a CRD (items, additionalProperties) are checked like the rest", async () => {
+  const t = await startTestApi();
+  try {
+    const withSpec = (spec: Json) => {
+      const crd = structuredClone(widgetCrd());
+      for (const v of (crd.spec as Json).versions as Json[]) {
+        (v.schema as Json).openAPIV3Schema = {
+          type: "object",
+          properties: { spec: { type: "object", properties: { list: spec } } },
+        };
+      }
+      return crd;
+    };
+    const items = await t.post(
+      CRDS,
+      withSpec({ type: "array", items: { type: "object", required: {} } }),
+    );
+    assert.equal(items.status, 400, items.text);
+    assert.match(items.text, /items\.required/);
+    const map = await t.post(
+      CRDS,
+      withSpec({ type: "object", additionalProperties: { type: 5 } }),
+    );
+    assert.equal(map.status, 400, map.text);
+    const strict = await t.post(
+      `${CRDS}?fieldValidation=Strict`,
+      withSpec({ type: "array", items: { type: "string", colour: "blue" } }),
+    );
+    assert.equal(strict.status, 400, strict.text);
+    assert.match(strict.text, /unknown field .*items\.colour/);
+    const ok = await t.post(CRDS, withSpec({ type: "object", additionalProperties: true }));
+    assert.equal(ok.status, 201, ok.text);
+  } finally {
+    await t.stop();
+  }
+});
