@@ -101,7 +101,14 @@ function node(
   } else if (Array.isArray(value)) {
     if (!f.opaque && s.items) {
       const items = s.items;
-      value.forEach((item, i) => node(item, items, index(path, i), w, false, depth + 1));
+      value.forEach((item, i) => {
+        // A null item decodes, in Go, to the zero value of the item type.
+        if (item === null && w.nullIsAbsent && w.main) {
+          const zero = zeroValue(items, w.resolver);
+          if (zero !== null) value[i] = item = zero;
+        }
+        node(item, items, index(path, i), w, false, depth + 1);
+      });
     }
     if (f.arrayChecks) checkArray(value, s, path, w.causes);
   }

@@ -575,3 +575,25 @@ Deno.test("nested schemas of a CRD (items, additionalProperties) are checked lik
     await t.stop();
   }
 });
+
+Deno.test("a null version or a $ref under a value validation is refused, not a 500", async () => {
+  const t = await startTestApi();
+  try {
+    const nullVersion = structuredClone(widgetCrd());
+    ((nullVersion.spec as Json).versions as unknown[]).push(null);
+    const a = await t.post(CRDS, nullVersion);
+    assert.equal(a.status, 422, a.text);
+    const ref = structuredClone(widgetCrd());
+    for (const v of (ref.spec as Json).versions as Json[]) {
+      (v.schema as Json).openAPIV3Schema = {
+        type: "object",
+        properties: { spec: { type: "object", not: { $ref: "#/definitions/x" } } },
+      };
+    }
+    const b = await t.post(CRDS, ref);
+    assert.equal(b.status, 422, b.text);
+    assert.match(b.text, /properties\[spec\]\.not\.\$ref: Forbidden: \$ref is not supported/);
+  } finally {
+    await t.stop();
+  }
+});

@@ -67,4 +67,34 @@ function walk(s: Schema, path: string, level: Level, out: StatusCause[], depth: 
   if (s.additionalProperties && typeof s.additionalProperties === "object") {
     walk(s.additionalProperties, `${path}.additionalProperties`, "field", out, depth + 1);
   }
+  // Value validations under allOf/anyOf/oneOf/not: no $ref there either (nothing resolves it).
+  for (const junctor of ["allOf", "anyOf", "oneOf"] as const) {
+    const list = s[junctor];
+    if (Array.isArray(list)) {
+      list.forEach((b, i) => refsIn(b, `${path}.${junctor}[${i}]`, out, depth + 1));
+    }
+  }
+  if (s.not !== undefined) refsIn(s.not, `${path}.not`, out, depth + 1);
+}
+
+/** `$ref`s anywhere below a value validation. */
+function refsIn(s: unknown, path: string, out: StatusCause[], depth: number): void {
+  if (depth > MAX_DEPTH || s === null || typeof s !== "object") return;
+  if (Array.isArray(s)) {
+    s.forEach((x, i) => refsIn(x, `${path}[${i}]`, out, depth + 1));
+    return;
+  }
+  const node = s as Record<string, unknown>;
+  if (node.$ref !== undefined) out.push(forbidden(`${path}.$ref`, "$ref is not supported"));
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "default" || k === "enum" || k === "example" || k === "x-kubernetes-validations") {
+      continue;
+    }
+    const at = k === "properties" ? path : `${path}.${k}`;
+    if (k === "properties" && v && typeof v === "object") {
+      for (const [name, p] of Object.entries(v)) {
+        refsIn(p, `${path}.properties[${name}]`, out, depth + 1);
+      }
+    } else refsIn(v, at, out, depth + 1);
+  }
 }
