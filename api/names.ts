@@ -372,3 +372,49 @@ export function validateEmbeddedResource(
   }
   return causes;
 }
+
+/**
+ * A metav1 LabelSelector's rules (upstream's ValidateLabelSelector): matchLabels are labels,
+ * each expression has a label key and a known operator, with values for In and NotIn and none
+ * for Exists and DoesNotExist. Kno reads selectors when it matches (evictions, policies): one
+ * it cannot read must not be stored.
+ */
+export function validateLabelSelector(selector: unknown, path: string): StatusCause[] {
+  if (!isRecord(selector)) return [];
+  const causes = validateLabels(selector.matchLabels, child(path, "matchLabels"));
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  expressions.forEach((e, i) => {
+    if (!isRecord(e)) return;
+    const at = index(child(path, "matchExpressions"), i);
+    if (typeof e.key === "string") {
+      for (const msg of isQualifiedName(e.key)) causes.push(invalid(child(at, "key"), e.key, msg));
+    }
+    const values = Array.isArray(e.values) ? e.values : [];
+    switch (e.operator) {
+      case "In":
+      case "NotIn":
+        if (!values.length) {
+          causes.push(
+            required(child(at, "values"), "must be specified when `operator` is 'In' or 'NotIn'"),
+          );
+        }
+        break;
+      case "Exists":
+      case "DoesNotExist":
+        if (values.length) {
+          causes.push(
+            forbidden(
+              child(at, "values"),
+              "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            ),
+          );
+        }
+        break;
+      default:
+        if (typeof e.operator === "string") {
+          causes.push(invalid(child(at, "operator"), e.operator, "not a valid selector operator"));
+        }
+    }
+  });
+  return causes;
+}

@@ -7,6 +7,7 @@ import {
   isLabelValue,
   isQualifiedName,
   type NameRule,
+  validateLabelSelector,
   validateName,
   validateObjectMeta,
 } from "./names.ts";
@@ -245,4 +246,36 @@ Deno.test("byteLength counts UTF-8 bytes as TextEncoder does", () => {
   for (const s of samples) {
     assert.equal(byteLength(s), new TextEncoder().encode(s).length, JSON.stringify(s));
   }
+});
+
+Deno.test("label selectors: label keys and values, known operators, values as the operator wants", () => {
+  assert.deepEqual(
+    validateLabelSelector({
+      matchLabels: { app: "web" },
+      matchExpressions: [
+        { key: "tier", operator: "In", values: ["a"] },
+        { key: "x", operator: "DoesNotExist" },
+      ],
+    }, "spec.selector"),
+    [],
+  );
+  const causes = validateLabelSelector({
+    matchLabels: { "bad key!": "v" },
+    matchExpressions: [
+      { key: "a", operator: "Bogus" },
+      { key: "a", operator: "NotIn", values: [] },
+      { key: "a", operator: "Exists", values: ["x"] },
+      { key: "bad key!", operator: "Exists" },
+    ],
+  }, "spec.selector");
+  assert.deepEqual(
+    causes.map((c) => `${c.field}: ${c.message?.split(":").slice(0, 2).join(":")}`),
+    [
+      'spec.selector.matchLabels: Invalid value: "bad key!"',
+      'spec.selector.matchExpressions[0].operator: Invalid value: "Bogus"',
+      "spec.selector.matchExpressions[1].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+      "spec.selector.matchExpressions[2].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+      'spec.selector.matchExpressions[3].key: Invalid value: "bad key!"',
+    ],
+  );
 });

@@ -114,6 +114,20 @@ function cases(staleRv: string): Case[] {
       ...BAD,
     },
     { name: "a JSON array for an object is 400", path: CMS, init: json([1, 2]), ...BAD },
+    {
+      name: "a label selector with an unknown operator is 422 (evictions could not read it)",
+      path: "/apis/policy/v1/namespaces/bad/poddisruptionbudgets",
+      init: json({
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "odd" },
+        spec: { minAvailable: 1, selector: { matchExpressions: [{ key: "a", operator: "Near" }] } },
+      }),
+      code: 422,
+      reason: "Invalid",
+      check: (s) =>
+        assert.match(s.message, /operator: Invalid value: "Near": not a valid selector operator/),
+    },
     ...["abc", "-1", "1e5", "99999999999999999999999999"].map((rv) => ({
       name: `a list or watch at resourceVersion ${rv} (not an unsigned 64-bit number) is 400`,
       path: `${CMS}?resourceVersion=${rv}${rv === "-1" ? "&watch=1" : ""}`,

@@ -6,8 +6,8 @@
  * are checked in `api/names.ts`, not here.
  */
 import type { StatusCause } from "../status.ts";
-import { validateEmbeddedResource } from "../names.ts";
-import type { Schema, SchemaResolver } from "./types.ts";
+import { validateEmbeddedResource, validateLabelSelector } from "../names.ts";
+import { REF_PREFIX, type Schema, type SchemaResolver } from "./types.ts";
 import { child, index, invalid, notSupported, required, tooMany } from "./field_errors.ts";
 import {
   derefSchema,
@@ -57,6 +57,9 @@ interface Walk {
 
 const MAX_DEPTH = 100;
 
+/** Built-in label selectors get upstream's selector rules (api/names.ts) besides their shape. */
+const LABEL_SELECTOR = REF_PREFIX + "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector";
+
 export function validateAgainstSchema(
   obj: unknown,
   schema: Schema,
@@ -90,6 +93,9 @@ function node(
   if (value === null || value === undefined) {
     checkNull(s, path, w);
     return;
+  }
+  if (schema.$ref === LABEL_SELECTOR && w.nullIsAbsent && w.main) {
+    w.causes.push(...validateLabelSelector(value, path));
   }
   const f = factsOf(s);
   if (f.combinators) combinators(value, s, path, w, depth);
