@@ -53,6 +53,8 @@ export class ApiError extends Error {
   readonly code: number;
   readonly reason: StatusReason;
   readonly details: StatusDetails | undefined;
+  /** Warnings the request gathered before it failed (the response's Warning headers). */
+  warnings?: string[];
 
   constructor(
     code: number,

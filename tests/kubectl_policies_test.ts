@@ -108,6 +108,22 @@ Deno.test("a ValidatingAdmissionPolicy denies or warns about the writes its bind
     assert.equal((await apply(s, deployment("web", 5), "-n", "t1")).code, 0);
     const update = await apply(s, deployment("web", 9), "-n", "t1");
     assert.match(update.stderr, /denied request: failed expression/);
+    // Every bound policy runs before the answer: a second, Warn binding's warning comes with
+    // the first one's denial.
+    const warnBinding = {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicyBinding",
+      metadata: { name: "replica-limit-warn" },
+      spec: { policyName: "replica-limit", validationActions: ["Warn"] },
+    };
+    assert.equal((await apply(s, JSON.stringify(warnBinding))).code, 0);
+    const both = await apply(s, deployment("web", 9), "-n", "t1");
+    assert.match(
+      both.stderr,
+      /Warning: Validation failed for ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit-warn'/,
+    );
+    assert.match(both.stderr, /with binding 'replica-limit-test' denied request/);
+    await s.k("delete", "validatingadmissionpolicybinding", "replica-limit-warn");
     // Warn instead of Deny: the write is stored and kubectl shows the warning.
     await s.k(
       "patch",

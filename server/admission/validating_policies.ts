@@ -20,8 +20,7 @@ import { invalid } from "../../api/schema/field_errors.ts";
 import type { KubeObject, ResourceType, UserInfo } from "../registry/types.ts";
 import type { WatchCache } from "../storage/cache.ts";
 import type { Registry } from "../registry/registry.ts";
-
-type Obj = Record<string, unknown>;
+import { type Obj, obj } from "../kinds/shape.ts";
 
 const GROUP = "admissionregistration.k8s.io";
 const BINDINGS_PREFIX = `/registry/${GROUP}/validatingadmissionpolicybindings/`;
@@ -46,14 +45,12 @@ export interface PolicyServices {
   registry: Registry;
 }
 
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === "object" && !Array.isArray(v) ? v as Obj : undefined;
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 
 /**
- * Runs every bound policy that matches `req`: throws the first denial, adds Warn actions'
- * messages to `warnings`.
+ * Runs every bound policy that matches `req`: adds Warn actions' messages to `warnings`, then
+ * throws the first denial (as upstream, every policy runs before the answer).
  */
 export async function checkPolicies(
   svc: PolicyServices,
@@ -66,6 +63,7 @@ export async function checkPolicies(
   const namespaceObject = req.namespace
     ? svc.cache.get(`/registry/core/namespaces/${req.namespace}`)?.obj
     : undefined;
+  let denied: ApiError | undefined;
   for (const binding of bindings) {
     const spec = obj(binding.spec) ?? {};
     const policyName = typeof spec.policyName === "string" ? spec.policyName : "";
@@ -88,9 +86,10 @@ export async function checkPolicies(
           `Validation failed for ValidatingAdmissionPolicy '${names.policy}' with binding '${names.binding}': ${verdict.message}`,
         );
       }
-      if (actions.includes("Deny")) throw denial(req, names, verdict);
+      if (actions.includes("Deny")) denied ??= denial(req, names, verdict);
     }
   }
+  if (denied) throw denied;
 }
 
 interface Verdict {

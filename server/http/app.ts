@@ -18,6 +18,7 @@ import type { RestServices } from "../rest/context.ts";
 import { handleResourceRequest } from "../rest/dispatch.ts";
 import { isCompressible, respondJson } from "../rest/read.ts";
 import { splitRequestUrl } from "../rest/request.ts";
+import { warningHeader } from "../rest/warning.ts";
 import type { OpenApiCache } from "./openapi.ts";
 import type { Metrics } from "./metrics.ts";
 import { lazily } from "./lazy.ts";
@@ -60,6 +61,7 @@ function statusResponse(e: ApiError): Response {
   // As upstream: clients (client-go) wait this long and retry a 429 or 5xx by themselves.
   const after = e.details?.retryAfterSeconds;
   if (after && after > 0) res.headers.set("retry-after", String(after));
+  for (const w of e.warnings ?? []) res.headers.append("warning", warningHeader(w));
   return res;
 }
 

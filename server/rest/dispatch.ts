@@ -85,55 +85,61 @@ export async function handleResourceRequest(
   const decision = await svc.authorizer.authorize(attrs);
   if (!decision.allowed) throw forbiddenRequest(attrs);
   const call: Call = { t, path, query, req, user, warnings: [] };
-  switch (verb) {
-    case "get":
-      if (path.subresource === "scale") {
-        return respondJson(scaleOf(t, viewObject(t, (await readObject(svc, call)).obj)));
-      }
-      return await handleGet(svc, call);
-    case "list":
-      return await handleList(svc, call);
-    case "watch":
-      return handleWatch(svc, call);
-    case "create": {
-      const answering = path.subresource ? t.createSubresources?.[path.subresource] : t;
-      if (path.subresource && !answering?.virtual) throw notFoundPlain();
-      if (answering?.virtual) {
-        const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], answering.resolver);
-        const obj = asObject(value);
-        checkTypeMeta(answering, obj);
-        // The status is the answer: whatever the client sent there is not read (kubectl sends
-        // `status` with null rule lists, which the schema's required fields would refuse).
-        delete obj.status;
-        admitSchema(answering, obj, {
+  try {
+    switch (verb) {
+      case "get":
+        if (path.subresource === "scale") {
+          return respondJson(scaleOf(t, viewObject(t, (await readObject(svc, call)).obj)));
+        }
+        return await handleGet(svc, call);
+      case "list":
+        return await handleList(svc, call);
+      case "watch":
+        return handleWatch(svc, call);
+      case "create": {
+        const answering = path.subresource ? t.createSubresources?.[path.subresource] : t;
+        if (path.subresource && !answering?.virtual) throw notFoundPlain();
+        if (answering?.virtual) {
+          const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], answering.resolver);
+          const obj = asObject(value);
+          checkTypeMeta(answering, obj);
+          // The status is the answer: whatever the client sent there is not read (kubectl sends
+          // `status` with null rule lists, which the schema's required fields would refuse).
+          delete obj.status;
+          admitSchema(answering, obj, {
+            fieldValidation: parseFieldValidation(query.get("fieldValidation")),
+            warnings: call.warnings,
+          });
+          const out = await answering.virtual(obj, {
+            now: svc.now(),
+            dryRun: isDryRun(call),
+            user,
+            namespace: path.namespace,
+            name: path.name,
+            warnings: call.warnings,
+          });
+          return respondJson(out, 201, call.warnings);
+        }
+        const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], t.resolver);
+        const obj = await createObject(svc, call, asObject(value), {
+          manager: managerName(query.get("fieldManager"), req.headers.get("user-agent")),
           fieldValidation: parseFieldValidation(query.get("fieldValidation")),
-          warnings: call.warnings,
         });
-        const out = await answering.virtual(obj, {
-          now: svc.now(),
-          dryRun: isDryRun(call),
-          user,
-          namespace: path.namespace,
-          name: path.name,
-          warnings: call.warnings,
-        });
-        return respondJson(out, 201, call.warnings);
+        return respondJson(viewObject(t, obj), 201, call.warnings);
       }
-      const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], t.resolver);
-      const obj = await createObject(svc, call, asObject(value), {
-        manager: managerName(query.get("fieldManager"), req.headers.get("user-agent")),
-        fieldValidation: parseFieldValidation(query.get("fieldValidation")),
-      });
-      return respondJson(viewObject(t, obj), 201, call.warnings);
+      case "update":
+        return await handleUpdate(svc, call);
+      case "patch":
+        return await handlePatch(svc, call);
+      case "delete":
+        return await handleDelete(svc, call);
+      case "deletecollection":
+        return await handleDeleteCollection(svc, call);
     }
-    case "update":
-      return await handleUpdate(svc, call);
-    case "patch":
-      return await handlePatch(svc, call);
-    case "delete":
-      return await handleDelete(svc, call);
-    case "deletecollection":
-      return await handleDeleteCollection(svc, call);
+  } catch (e) {
+    // Warnings gathered before a failure go out with it, as upstream sends them.
+    if (e instanceof ApiError && call.warnings.length) e.warnings = call.warnings;
+    throw e;
   }
   throw methodNotAllowed("the server does not allow this method on the requested resource");
 }
