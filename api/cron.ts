@@ -8,7 +8,7 @@
  */
 import { goQuote } from "./schema/field_errors.ts";
 
-export interface CronField {
+interface CronField {
   name: "minute" | "hour" | "dayOfMonth" | "month" | "dayOfWeek";
   min: number;
   max: number;
@@ -16,7 +16,7 @@ export interface CronField {
   names?: readonly string[];
 }
 
-export const CRON_FIELDS: readonly CronField[] = [
+const CRON_FIELDS: readonly CronField[] = [
   { name: "minute", min: 0, max: 59 },
   { name: "hour", min: 0, max: 23 },
   { name: "dayOfMonth", min: 1, max: 31 },

@@ -19,7 +19,7 @@ import type { Schema, SchemaResolver } from "./types.ts";
 type Cel = typeof import("@marcbachmann/cel-js");
 type Environment = InstanceType<Cel["Environment"]>;
 
-export interface ValidationRule {
+interface ValidationRule {
   rule: string;
   message?: string;
   messageExpression?: string;

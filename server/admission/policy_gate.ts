@@ -5,7 +5,9 @@
 import type { KubeObject } from "../registry/types.ts";
 import { type Call, isDryRun, type RestServices } from "../rest/context.ts";
 
-const BINDINGS = "/registry/admissionregistration.k8s.io/validatingadmissionpolicybindings/";
+/** Where the bindings are stored (validating_policies.ts reads them from here too). */
+export const BINDINGS_PREFIX =
+  "/registry/admissionregistration.k8s.io/validatingadmissionpolicybindings/";
 
 export async function admitByPolicies(
   svc: RestServices,
@@ -15,7 +17,7 @@ export async function admitByPolicies(
   oldObject: KubeObject | undefined,
   subresource = "",
 ): Promise<void> {
-  if (!svc.cache.list(BINDINGS).length) return;
+  if (!svc.cache.list(BINDINGS_PREFIX).length) return;
   const { checkPolicies } = await import("./validating_policies.ts");
   const meta = (object ?? oldObject)?.metadata;
   await checkPolicies(svc, {

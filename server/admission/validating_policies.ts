@@ -21,10 +21,9 @@ import type { KubeObject, ResourceType, UserInfo } from "../registry/types.ts";
 import type { WatchCache } from "../storage/cache.ts";
 import type { Registry } from "../registry/registry.ts";
 import { type Obj, obj } from "../kinds/shape.ts";
+import { BINDINGS_PREFIX } from "./policy_gate.ts";
 
-const GROUP = "admissionregistration.k8s.io";
-const BINDINGS_PREFIX = `/registry/${GROUP}/validatingadmissionpolicybindings/`;
-const POLICIES_PREFIX = `/registry/${GROUP}/validatingadmissionpolicies/`;
+const POLICIES_PREFIX = "/registry/admissionregistration.k8s.io/validatingadmissionpolicies/";
 
 export interface PolicyRequest {
   t: ResourceType;

@@ -2,7 +2,7 @@
 import { type ApiError, forbidden } from "../../api/status.ts";
 import type { RequestAttributes } from "./types.ts";
 
-export function forbiddenMessage(a: RequestAttributes, reason?: string): string {
+function forbiddenMessage(a: RequestAttributes, reason?: string): string {
   const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const where = a.namespace ? ` in the namespace "${a.namespace}"` : " at the cluster scope";
   const name = a.name ? ` "${a.name}"` : "";
