@@ -5,9 +5,7 @@
 import type { KubeObject } from "../registry/types.ts";
 import { type Call, isDryRun, type RestServices } from "../rest/context.ts";
 
-/** Where the bindings are stored (validating_policies.ts reads them from here too). */
-export const BINDINGS_PREFIX =
-  "/registry/admissionregistration.k8s.io/validatingadmissionpolicybindings/";
+const BINDINGS_PREFIX = "/registry/admissionregistration.k8s.io/validatingadmissionpolicybindings/";
 
 export async function admitByPolicies(
   svc: RestServices,
@@ -17,10 +15,11 @@ export async function admitByPolicies(
   oldObject: KubeObject | undefined,
   subresource = "",
 ): Promise<void> {
-  if (!svc.cache.list(BINDINGS_PREFIX).length) return;
+  const bindings = svc.cache.list(BINDINGS_PREFIX);
+  if (!bindings.length) return;
   const { checkPolicies } = await import("./validating_policies.ts");
   const meta = (object ?? oldObject)?.metadata;
-  await checkPolicies(svc, {
+  await checkPolicies(svc, bindings.map((e) => e.obj), {
     t: call.t,
     operation,
     subresource,

@@ -21,7 +21,6 @@ import type { KubeObject, ResourceType, UserInfo } from "../registry/types.ts";
 import type { WatchCache } from "../storage/cache.ts";
 import type { Registry } from "../registry/registry.ts";
 import { type Obj, obj } from "../kinds/shape.ts";
-import { BINDINGS_PREFIX } from "./policy_gate.ts";
 
 const POLICIES_PREFIX = "/registry/admissionregistration.k8s.io/validatingadmissionpolicies/";
 
@@ -48,16 +47,15 @@ const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 
 /**
- * Runs every bound policy that matches `req`: adds Warn actions' messages to `warnings`, then
+ * Runs every policy `bindings` (all that are stored) bind that matches `req`: adds Warn actions' messages to `warnings`, then
  * throws the first denial (as upstream, every policy runs before the answer).
  */
 export async function checkPolicies(
   svc: PolicyServices,
+  bindings: KubeObject[],
   req: PolicyRequest,
   warnings: string[],
 ): Promise<void> {
-  const bindings = svc.cache.list(BINDINGS_PREFIX).map((e) => e.obj);
-  if (!bindings.length) return;
   await loadRuleEngine();
   const namespaceObject = req.namespace
     ? svc.cache.get(`/registry/core/namespaces/${req.namespace}`)?.obj
