@@ -1,7 +1,9 @@
 /**
  * The floor under the API server: `Deno.serve` over TLS with no API machinery. A GET answers a
- * constant ConfigMap; a POST commits its body to node:sqlite (WAL, synchronous=FULL, one
- * transaction per request) and answers 201 with it. Run by floor.ts under the same h2load load
+ * constant ConfigMap; a POST commits its body to node:sqlite in one transaction (WAL,
+ * synchronous=FULL) as the same two rows kno's store writes for a create and the raw SQLite loop
+ * writes (a current-state row and a log row, kno's own schema and statements), and answers 201
+ * with it. Run by floor.ts under the same h2load load
  * as kno, it shows what the runtime and the disk cost before kno adds anything. Like kno, it
  * sets TCP_NODELAY on its listener, so neither waits on Nagle.
  *
@@ -9,6 +11,7 @@
  * It listens on a free loopback port and prints `listening <port>` on stdout.
  */
 import { DatabaseSync } from "node:sqlite";
+import { migrations, pragmas, statements } from "../../datastore/sqlite/dialect.ts";
 import { setListenerNoDelay } from "../../server/http/nodelay.ts";
 
 const [certFile, keyFile, dbFile] = Deno.args;
@@ -16,10 +19,12 @@ if (!certFile || !keyFile || !dbFile) {
   throw new Error("usage: floor_server.ts <cert file> <key file> <db file>");
 }
 const db = new DatabaseSync(dbFile);
-db.exec("PRAGMA journal_mode = WAL");
-db.exec("PRAGMA synchronous = FULL");
-db.exec("CREATE TABLE IF NOT EXISTS kv (id INTEGER PRIMARY KEY, value TEXT NOT NULL)");
-const insert = db.prepare("INSERT INTO kv (value) VALUES (?)");
+for (const pragma of pragmas) db.exec(pragma);
+for (const migration of migrations) db.exec(migration);
+const insertCurrent = db.prepare(statements.insertCurrent);
+const insertLog = db.prepare(statements.insertLog);
+// The file is new for each run; resuming after its rows keeps a reused one working.
+let rev = Number(db.prepare(statements.maxRevision).get()?.rev ?? 0);
 
 const encoder = new TextEncoder();
 const configMap = encoder.encode(JSON.stringify({
@@ -50,8 +55,10 @@ Deno.serve({
 }, async (req) => {
   if (req.method === "POST") {
     const body = await req.text();
+    const key = `/floor/configmaps/${++rev}`;
     db.exec("BEGIN IMMEDIATE");
-    insert.run(body);
+    insertCurrent.run(key, rev, rev);
+    insertLog.run(rev, key, rev, 0, 0, body);
     db.exec("COMMIT");
     return new Response(encoder.encode(body), { status: 201, headers });
   }

@@ -160,9 +160,11 @@ export function renderReport(r: ApiBenchResult): string {
     "",
     "The same creates and GETs from h2load (C, HTTP/2, one connection per client), in paired",
     "rounds: kno creates, floor creates, raw durable SQLite, kno GETs, floor GETs, back to back.",
-    "The floor is a bare Deno.serve over TLS with no API machinery (a POST is one durable SQLite",
-    "commit of its body, a GET a constant ConfigMap): what the runtime and the disk cost before",
-    "kno adds anything. Rows: the round with the median p99; ratios: medians of per-round ratios",
+    "The floor is a bare Deno.serve over TLS with no API machinery (a POST commits its body as",
+    "the same two rows as kno and the raw loop, in one durable SQLite transaction; a GET answers a",
+    "constant ConfigMap): what the runtime and the disk cost before kno adds anything; floor/raw",
+    "is the most any HTTP server on this runtime and disk could reach at that concurrency.",
+    "Rows: the round with the median p99; ratios: medians of per-round ratios",
     "(kno/floor: the share of the floor's create rate kno keeps, i.e. what its API work costs).",
   );
   if (!Array.isArray(r.h2load)) out.push(`  skipped: ${r.h2load.skipped}`);
