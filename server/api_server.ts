@@ -13,7 +13,12 @@ import { NamespaceDefaultsController } from "./controllers/namespace_defaults.ts
 import { createHandler, type VersionInfo } from "./http/app.ts";
 import { Metrics } from "./http/metrics.ts";
 import { OpenApiCache } from "./http/openapi.ts";
-import { crdRuleCauses, crdWarnings, prepareCrdRules, validateCrd } from "./kinds/crd.ts";
+import {
+  crdExpressionCauses,
+  crdWarnings,
+  prepareCrdExpressions,
+  validateCrd,
+} from "./kinds/crd.ts";
 import { installReviews } from "./kinds/reviews.ts";
 import { ServiceIpAllocator } from "./kinds/service_ip.ts";
 import { clusterIPsOf, nodePortRange, nodePortsOf } from "./kinds/services.ts";
@@ -117,9 +122,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   };
   const hooks = builtinHooks({ ips, nodePorts }, objects);
   hooks["apiextensions.k8s.io/CustomResourceDefinition"] = {
-    prepareCreate: prepareCrdRules,
-    prepareUpdate: prepareCrdRules,
-    validate: (o) => [...validateCrd(o), ...crdRuleCauses(o)],
+    prepareCreate: prepareCrdExpressions,
+    prepareUpdate: prepareCrdExpressions,
+    validate: (o) => [...validateCrd(o), ...crdExpressionCauses(o)],
     warnings: crdWarnings,
   };
   const types = builtinResourceTypes(builtinResolver, hooks);

@@ -408,3 +408,50 @@ Deno.test("a CRD's validation rules (CEL) judge its custom resources, transition
     await s.stop();
   }
 });
+
+const PATTERN_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: tags.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: tags, singular: tag, kind: Tag, listKind: TagList}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              word: {type: string, pattern: "PATTERN"}
+              hex: {type: string, pattern: "^(?i)[0-9a-f]+\\\\z"}
+`;
+
+Deno.test("a CRD's patterns are RE2: invalid ones refused as upstream, none can stall the server", async () => {
+  const s = await startServer();
+  try {
+    const refused = await apply(s, PATTERN_CRD.replace("PATTERN", "+"));
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /properties\[spec\]\.properties\[word\]\.pattern: Invalid value: "\+": must be a valid regular expression, but isn't: error parsing regexp: missing argument to repetition operator: `\+`/,
+    );
+    // Nested quantifiers: a backtracking engine takes 2^n steps to refuse n letters and a `!`.
+    assert.equal((await apply(s, PATTERN_CRD.replace("PATTERN", "^(a+)+$"))).code, 0);
+    const tag = (name: string, spec: string) =>
+      `apiVersion: example.com/v1\nkind: Tag\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
+    const evil = await apply(s, tag("evil", `{word: "${"a".repeat(60)}!"}`));
+    assert.equal(evil.code, 1);
+    assert.match(evil.stderr, /spec.word: Invalid value: "a+!": spec.word in body should match/);
+    assert.equal((await apply(s, tag("ok", `{word: "${"a".repeat(60)}", hex: "BEEF"}`))).code, 0);
+    const notHex = await apply(s, tag("nothex", `{hex: "beef\\n"}`));
+    assert.match(notHex.stderr, /spec.hex in body should match/, "RE2's \\z ends the text");
+    assert.equal((await s.kubectl(["get", "tags"])).code, 0, "the server answers on");
+  } finally {
+    await s.stop();
+  }
+});

@@ -14,6 +14,7 @@ import { jsonEqual } from "../patch/json.ts";
 import type { StatusCause } from "../status.ts";
 import { child, fieldError, index, OMIT_VALUE } from "./field_errors.ts";
 import { derefSchema, isJsonObject } from "./schema_node.ts";
+import { findAllPattern, findsPattern, loadPatternEngine } from "./patterns.ts";
 import type { Schema, SchemaResolver } from "./types.ts";
 
 type Cel = typeof import("@marcbachmann/cel-js");
@@ -41,6 +42,7 @@ let engine: Engine | undefined;
 export async function loadRuleEngine(): Promise<void> {
   if (engine) return;
   const cel = await import("@marcbachmann/cel-js");
+  await loadPatternEngine();
   const env = new cel.Environment({
     unlistedVariablesAreDyn: true,
     homogeneousAggregateLiterals: false,
@@ -48,11 +50,10 @@ export async function loadRuleEngine(): Promise<void> {
   });
   registerKubernetesLibraries(env);
   registerHas(env);
-  env.registerFunction(`string.${MATCHES}(string): bool`, (s: string, p: string) => re2(p).test(s));
-  env.registerFunction(
-    `${MATCHES}(string, string): bool`,
-    (s: string, p: string) => re2(p).test(s),
-  );
+  const matches = (s: string, p: string) => findsPattern(p, s);
+  env.registerFunction(`string.${MATCHES}(string): bool`, matches);
+  env.registerFunction(`${MATCHES}(string, string): bool`, matches);
+  registerRegexLibrary(env);
   engine = { cel, env, programs: new Map() };
 }
 
@@ -103,7 +104,8 @@ function registerKubernetesLibraries(env: Environment): void {
  * selections from a variable, so the valid `has(self.matches[0].path)` (Gateway API's HTTPRoute)
  * failed; this macro evaluates the operand as any expression, then tests the field, as the CEL
  * spec defines has(). matches(): CEL's patterns are RE2, whose `(?i)` and other syntax a
- * JavaScript RegExp refuses (Gateway API's GRPCRoute); see re2().
+ * JavaScript RegExp refuses (Gateway API's GRPCRoute), and which must match in linear time
+ * (patterns.ts).
  */
 const HAS_MACRO = "kno_has";
 
@@ -175,89 +177,20 @@ export function renameCalls(source: string): string {
 }
 
 const MATCHES = "kno_matches";
-const regexCache = new Map<string, RegExp>();
-
-/**
- * An RE2 pattern (CEL's regular expressions) as a JavaScript RegExp: `(?flags)` become scoped
- * flag groups (ungreedy `U` has no equivalent and is refused), `(?P<name>` is
- * `(?<name>`, `\A` and `\z` anchor the text, `\pL` is `\p{L}`, POSIX classes inside brackets
- * are spelled out. The same syntax errors fail.
- */
-export function re2(pattern: string): RegExp {
-  let re = regexCache.get(pattern);
-  if (re) return re;
-  const body = scopedFlags(pattern)
-    .replaceAll("(?P<", "(?<")
-    .replace(/\\A/g, "^")
-    .replace(/\\z/g, "$(?![\\s\\S])")
-    .replace(/\\([pP])([A-Z])/g, "\\$1{$2}")
-    .replace(
-      /\[:(alpha|digit|alnum|upper|lower|space|xdigit|punct|word):\]/g,
-      (_, name) => POSIX[name as keyof typeof POSIX],
-    );
-  re = new RegExp(body, /\\[pP]\{/.test(body) ? "u" : "");
-  if (regexCache.size > 1000) regexCache.clear();
-  regexCache.set(pattern, re);
-  return re;
+/** Upstream's regex library: the first match (or ""), and all or the first n matches. */
+function registerRegexLibrary(env: Environment): void {
+  env.registerFunction("string.find(string): string", (s: string, p: string) => {
+    return findAllPattern(p, s, 1)[0] ?? "";
+  });
+  env.registerFunction(
+    "string.findAll(string): list<string>",
+    (s: string, p: string) => findAllPattern(p, s, -1),
+  );
+  env.registerFunction(
+    "string.findAll(string, int): list<string>",
+    (s: string, p: string, n: bigint) => findAllPattern(p, s, Number(n)),
+  );
 }
-
-/**
- * RE2's `(?i)` sets flags for the rest of its group; a JavaScript RegExp takes flags for a
- * group only (`(?i:…)`): each becomes one, closed where its group ends.
- */
-function scopedFlags(pattern: string): string {
-  let out = "";
-  const open: string[][] = [[]]; // per group depth: the flag groups opened in it
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "\\") {
-      out += pattern.slice(i, i + 2);
-      i++;
-      continue;
-    }
-    if (inClass || c === "[") {
-      inClass = c === "[" ? true : c !== "]";
-      out += c;
-      continue;
-    }
-    const flags = c === "(" ? /^\(\?([a-zA-Z-]+)\)/.exec(pattern.slice(i)) : null;
-    if (flags) {
-      if (/[^ims-]/.test(flags[1]!)) {
-        throw new Error(`unsupported RE2 flags ${flags[1]} in ${pattern}`);
-      }
-      out += `(?${flags[1]}:`;
-      open[open.length - 1]!.push(flags[1]!);
-      i += flags[0].length - 1;
-      continue;
-    }
-    const here = open[open.length - 1]!;
-    if (c === "|" && here.length) {
-      // The flags hold for the rest of the group, the other alternatives included.
-      out += ")".repeat(here.length) + "|" + here.map((f) => `(?${f}:`).join("");
-      continue;
-    }
-    if (c === "(") open.push([]);
-    if (c === ")") {
-      out += ")".repeat(open.pop()?.length ?? 0);
-      if (!open.length) open.push([]);
-    }
-    out += c;
-  }
-  return out + ")".repeat(open.reduce((n, g) => n + g.length, 0));
-}
-
-const POSIX = {
-  alpha: "A-Za-z",
-  digit: "0-9",
-  alnum: "A-Za-z0-9",
-  upper: "A-Z",
-  lower: "a-z",
-  space: "\\t\\n\\v\\f\\r ",
-  xdigit: "0-9A-Fa-f",
-  punct: "!-/:-@[-`{-~",
-  word: "\\w",
-};
 
 function isIp(s: string): boolean {
   if (/^(\d{1,3})(\.\d{1,3}){3}$/.test(s)) {

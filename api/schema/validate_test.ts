@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { loadPatternEngine } from "./patterns.ts";
 import { pruneUnknownFields } from "./prune.ts";
 import { validateAgainstSchema } from "./validate.ts";
 import { createResolver } from "./table.ts";
@@ -95,7 +96,8 @@ const crd: Schema = {
 
 type Cause = { type: string; field: string; message: string };
 
-Deno.test("validateAgainstSchema: CRD keywords, golden causes", () => {
+Deno.test("validateAgainstSchema: CRD keywords, golden causes", async () => {
+  await loadPatternEngine();
   const cases: { name: string; spec: unknown; want: Cause[]; unknown?: string[] }[] = [
     {
       name: "valid",

@@ -15,6 +15,7 @@ import {
 import { evalJsonPath } from "./jsonpath.ts";
 import { structuralCauses } from "./crd_structural.ts";
 import { forbidden, invalid, required } from "../../api/schema/field_errors.ts";
+import { loadPatternEngine, mayHavePatterns, patternCauses } from "../../api/schema/patterns.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -213,30 +214,49 @@ function hasRules(schema: unknown): boolean {
   return schema !== undefined && JSON.stringify(schema).includes('"x-kubernetes-validations"');
 }
 
-/** Before a CRD is validated: loads the rule engine when its schemas have rules to compile. */
-export async function prepareCrdRules(crd: KubeObject): Promise<void> {
+/** Before a CRD is validated: loads the engines its schemas' rules and patterns need. */
+export async function prepareCrdExpressions(crd: KubeObject): Promise<void> {
   const versions = (crd.spec as CrdSpec | undefined)?.versions;
-  if (Array.isArray(versions) && versions.some((v) => hasRules(v?.schema))) await loadRules();
+  if (!Array.isArray(versions)) return;
+  if (versions.some((v) => hasRules(v?.schema))) await loadRules();
+  if (versions.some((v) => mayHavePatterns(v?.schema))) await loadPatternEngine();
 }
 
-/** The CRD's validation rules that do not compile (the engine is loaded by prepareCrdRules). */
-export function crdRuleCauses(crd: KubeObject): StatusCause[] {
+/** The CRD's validation rules that do not compile and patterns that are not RE2 (the engines
+ * are loaded by prepareCrdExpressions). */
+export function crdExpressionCauses(crd: KubeObject): StatusCause[] {
   const versions = (crd.spec as CrdSpec | undefined)?.versions;
-  if (!rulesModule || !Array.isArray(versions)) return [];
+  if (!Array.isArray(versions)) return [];
   return versions.flatMap((v, i) => {
     const schema = v?.schema?.openAPIV3Schema;
-    return schema && hasRules(schema)
-      ? rulesModule!.ruleCompileCauses(schema, `spec.versions[${i}].schema.openAPIV3Schema`)
-      : [];
+    const path = `spec.versions[${i}].schema.openAPIV3Schema`;
+    return [
+      ...(rulesModule && schema && hasRules(schema)
+        ? rulesModule.ruleCompileCauses(schema, path)
+        : []),
+      ...(schema && mayHavePatterns(schema) ? patternCauses(schema, path) : []),
+    ];
   });
 }
 
-/** Hooks of a custom resource whose schema has validation rules: evaluated on every write. */
-function ruleHooks(schema: Schema, resolver: SchemaResolver): ResourceType["hooks"] {
+/** Hooks of a custom resource whose schema has validation rules or patterns: the engines are
+ * loaded before a write is checked, and the rules evaluated on every write. */
+function expressionHooks(
+  schema: Schema,
+  resolver: SchemaResolver,
+  has: { rules: boolean; patterns: boolean },
+): ResourceType["hooks"] {
+  const load = async () => {
+    if (has.rules) await loadRules();
+    if (has.patterns) await loadPatternEngine();
+  };
   return {
-    prepareCreate: async () => void await loadRules(),
-    prepareUpdate: async () => void await loadRules(),
-    validate: (o, old) => rulesModule!.validateRules(o, old, schema, resolver),
+    prepareCreate: load,
+    prepareUpdate: load,
+    ...(has.rules && {
+      validate: (o: KubeObject, old: KubeObject | undefined) =>
+        rulesModule!.validateRules(o, old, schema, resolver),
+    }),
   };
 }
 
@@ -283,7 +303,11 @@ export function crdResourceTypes(crd: KubeObject, resolver: SchemaResolver): Res
       custom: true,
     };
     if (v.subresources?.scale) t.scale = v.subresources.scale;
-    if (hasRules(v.schema?.openAPIV3Schema)) t.hooks = ruleHooks(schema, resolver);
+    const has = {
+      rules: hasRules(v.schema?.openAPIV3Schema),
+      patterns: mayHavePatterns(v.schema?.openAPIV3Schema),
+    };
+    if (has.rules || has.patterns) t.hooks = expressionHooks(schema, resolver, has);
     return t;
   });
 }
