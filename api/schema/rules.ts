@@ -7,14 +7,24 @@
  *
  * The CEL engine is an npm library loaded on first use (`loadRuleEngine`): a server without
  * such rules never holds it. Values are typed by the schema: integers are CEL ints, numbers
- * doubles. Not yet: the cost budget (rules run without a limit), upstream's CEL libraries
- * beyond the ones registered below, set and map list equality ignoring order.
+ * doubles. Each evaluation is held to upstream's per-call cost limit, and an object's rules
+ * together to its runtime budget (cel_cost.ts). Not yet: upstream's static cost estimate when a
+ * CRD is written, its CEL libraries beyond the ones registered below, set and map list
+ * equality ignoring order.
  */
 import { jsonEqual } from "../patch/json.ts";
 import type { StatusCause } from "../status.ts";
 import { child, fieldError, index, OMIT_VALUE } from "./field_errors.ts";
 import { derefSchema, isJsonObject } from "./schema_node.ts";
 import { findAllPattern, findsPattern, loadPatternEngine } from "./patterns.ts";
+import {
+  CostLimitError,
+  installMeter,
+  lastCost,
+  metered,
+  type MeteredEnvironment,
+  RUNTIME_BUDGET,
+} from "./cel_cost.ts";
 import type { Schema, SchemaResolver } from "./types.ts";
 
 type Cel = typeof import("@marcbachmann/cel-js");
@@ -54,6 +64,7 @@ export async function loadRuleEngine(): Promise<void> {
   env.registerFunction(`string.${MATCHES}(string): bool`, matches);
   env.registerFunction(`${MATCHES}(string, string): bool`, matches);
   registerRegexLibrary(env);
+  installMeter(env as unknown as MeteredEnvironment);
   engine = { cel, env, programs: new Map() };
 }
 
@@ -200,13 +211,18 @@ function isIp(s: string): boolean {
   return URL.canParse(`http://[${s}]/`);
 }
 
-/** A CEL expression compiled (cached by source), or the parse error. Needs the engine loaded. */
+/**
+ * A CEL expression compiled (cached by source), or the parse error. Needs the engine loaded.
+ * Each call of the program is held to upstream's per-call cost limit (cel_cost.ts): past it, it
+ * throws a CostLimitError, and lastCost() tells what it cost.
+ */
 export function compileCel(rule: string) {
   const e = engine!;
   let p = e.programs.get(rule);
   if (!p) {
     try {
-      p = e.env.parse(renameCalls(rule)) as (vars: Record<string, unknown>) => unknown;
+      const program = e.env.parse(renameCalls(rule)) as (vars: Record<string, unknown>) => unknown;
+      p = (vars: Record<string, unknown>) => metered(() => program(vars)).value;
     } catch (err) {
       p = err instanceof Error ? err : new Error(String(err));
     }
@@ -274,8 +290,15 @@ export function validateRules(
   resolver: SchemaResolver,
 ): StatusCause[] {
   const out: StatusCause[] = [];
-  node(obj, old === undefined ? NONE : old, schema, resolver, "", out, 0);
+  const budget: Budget = { remaining: RUNTIME_BUDGET, stopped: false };
+  node(obj, old === undefined ? NONE : old, schema, resolver, "", out, 0, budget);
   return out;
+}
+
+/** What is left of the object's runtime cost budget; stopped once a limit ended validation. */
+interface Budget {
+  remaining: number;
+  stopped: boolean;
 }
 
 function node(
@@ -286,12 +309,17 @@ function node(
   path: string,
   out: StatusCause[],
   depth: number,
+  budget: Budget,
 ): void {
-  if (value === undefined || value === null || depth > 100) return;
+  if (value === undefined || value === null || depth > 100 || budget.stopped) return;
   const s = derefSchema(schema, resolver);
   const rules = s[RULES as keyof Schema] as ValidationRule[] | undefined;
-  if (Array.isArray(rules)) {
-    for (const rule of rules) evaluate(rule, value, old, s, resolver, path, out);
+  if (Array.isArray(rules) && rules.length) {
+    if (budget.remaining <= 0) return outOfBudget(s, value, path, out, budget);
+    for (const rule of rules) {
+      evaluate(rule, value, old, s, resolver, path, out, budget);
+      if (budget.stopped) return;
+    }
   }
   if (Array.isArray(value)) {
     const items = s.items && !Array.isArray(s.items) ? s.items as Schema : undefined;
@@ -303,7 +331,7 @@ function node(
       const before = keys && Array.isArray(old)
         ? old.find((o) => keys.every((k) => jsonEqual(o?.[k], item?.[k])))
         : undefined;
-      node(item, before ?? NONE, items, resolver, index(path, i), out, depth + 1);
+      node(item, before ?? NONE, items, resolver, index(path, i), out, depth + 1, budget);
     });
     return;
   }
@@ -313,8 +341,21 @@ function node(
     const prop = s.properties?.[k] ?? map;
     if (!prop) continue;
     const before = isJsonObject(old) && k in old ? old[k] : NONE;
-    node(v, before, prop, resolver, child(path, k), out, depth + 1);
+    node(v, before, prop, resolver, child(path, k), out, depth + 1, budget);
   }
+}
+
+function outOfBudget(
+  s: Schema,
+  value: unknown,
+  path: string,
+  out: StatusCause[],
+  budget: Budget,
+): void {
+  const detail = "validation failed due to running out of cost budget, " +
+    "no further validation rules will be run";
+  out.push(fieldError("FieldValueInvalid", path, typeName(s, value), detail));
+  budget.stopped = true;
 }
 
 function evaluate(
@@ -325,6 +366,7 @@ function evaluate(
   resolver: SchemaResolver,
   path: string,
   out: StatusCause[],
+  budget: Budget,
 ): void {
   const e = engine!;
   const source = String(rule.rule ?? "");
@@ -353,6 +395,15 @@ function evaluate(
   try {
     result = p(vars);
   } catch (err) {
+    if (err instanceof CostLimitError) {
+      // As upstream: the field, its type, and no further rules.
+      const detail = `'${err.message}': no further validation rules will be run due to call ` +
+        `cost exceeds limit for rule: ${ruleText(rule)}`;
+      out.push(fieldError("FieldValueInvalid", path, type, detail));
+      budget.stopped = true;
+      return;
+    }
+    if (!charge(budget, s, value, path, out)) return;
     report(
       fieldError(
         "FieldValueInvalid",
@@ -363,6 +414,7 @@ function evaluate(
     );
     return;
   }
+  if (!charge(budget, s, value, path, out)) return;
   if (result === true) return;
   let detail = rule.message?.trim() ? rule.message.trim() : `failed rule: ${ruleText(rule)}`;
   if (rule.messageExpression) {
@@ -372,6 +424,7 @@ function evaluate(
         const text = m(vars);
         if (typeof text === "string" && text.trim() !== "" && !text.includes("\n")) detail = text;
       } catch { /* the message or default stands */ }
+      if (!charge(budget, s, value, path, out)) return;
     }
   }
   const shown = s.type === "object" || s.type === "array" ? OMIT_VALUE : value;
@@ -388,6 +441,20 @@ function evaluate(
     default:
       report(fieldError("FieldValueInvalid", failAt, shown, detail));
   }
+}
+
+/** Takes the latest evaluation's cost from the budget; false (and the error) once it is spent. */
+function charge(
+  budget: Budget,
+  s: Schema,
+  value: unknown,
+  path: string,
+  out: StatusCause[],
+): boolean {
+  budget.remaining -= lastCost();
+  if (budget.remaining >= 0) return true;
+  outOfBudget(s, value, path, out, budget);
+  return false;
 }
 
 function ruleText(rule: ValidationRule): string {

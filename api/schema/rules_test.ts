@@ -201,3 +201,49 @@ Deno.test("validation rules: a backtracking pattern still matches in linear time
   assert.equal(validateRules("a".repeat(5000) + "!", undefined, s, resolver).length, 1);
   assert.deepEqual(validateRules("a".repeat(5000), undefined, s, resolver), []);
 });
+
+Deno.test("validation rules: upstream's per-call cost limit and runtime budget bound the work", async () => {
+  await loadRuleEngine();
+  // Nested loops over 3000 items: 9 million steps, beyond one call's limit.
+  const quadratic = {
+    type: "object",
+    properties: {
+      list: {
+        type: "array",
+        items: { type: "integer" },
+        "x-kubernetes-validations": [{ rule: "self.all(x, self.all(y, x != y || x == y))" }],
+      },
+    },
+    "x-kubernetes-validations": [{ rule: "self.list.size() > 0" }],
+  } as unknown as Schema;
+  const list = Array.from({ length: 3000 }, (_, i) => i);
+  assert.deepEqual(messages(validateRules({ list }, undefined, quadratic, resolver)), [
+    "list: Invalid value: \"array\": 'operation cancelled: actual cost limit exceeded': no " +
+    "further validation rules will be run due to call cost exceeds limit for rule: " +
+    "self.all(x, self.all(y, x != y || x == y))",
+  ]);
+  assert.deepEqual(validateRules({ list: list.slice(0, 100) }, undefined, quadratic, resolver), []);
+
+  // Each item's rule stays under the per-call limit; together they spend the object's budget.
+  const many = {
+    type: "array",
+    items: {
+      type: "array",
+      items: { type: "integer" },
+      "x-kubernetes-validations": [{ rule: "self.all(x, self.all(y, x >= 0))" }],
+    },
+  } as unknown as Schema;
+  const row = Array.from({ length: 400 }, (_, i) => i);
+  const spent = messages(
+    validateRules(Array.from({ length: 40 }, () => row), undefined, many, resolver),
+  );
+  assert.equal(spent.length, 1);
+  assert.match(
+    spent[0]!,
+    /^\[\d+\]: Invalid value: "array": validation failed due to running out of cost budget, no further validation rules will be run$/,
+  );
+  assert.deepEqual(
+    validateRules(Array.from({ length: 5 }, () => row), undefined, many, resolver),
+    [],
+  );
+});
