@@ -5,7 +5,7 @@
  */
 import type { Schema } from "../schema/types.ts";
 import { badRequest } from "../status.ts";
-import { canonicalJson, isObject, jsonEqual, type JsonObject } from "./json.ts";
+import { canonicalJson, isObject, type JsonObject } from "./json.ts";
 import type { PatchMeta } from "./schema_nav.ts";
 import { type ElementId, normalizeElementOrder, partitionByPresence } from "./strategic_order.ts";
 
@@ -53,10 +53,22 @@ export function mergeList(
     merged = items.map((item) => mergeElement(undefined, item));
   } else {
     merged = [...kept];
+    // Elements found by their key's canonical JSON (the first of equal keys, as a scan would):
+    // a patch of n elements into a list of n costs n, not n².
+    const at = new Map<string, number>();
+    const index = (e: unknown, i: number) => {
+      const k = keyText(e, key);
+      if (k !== undefined && !at.has(k)) at.set(k, i);
+    };
+    merged.forEach(index);
     for (const item of items) {
-      const at = merged.findIndex((e) => isObject(e) && jsonEqual(e[key], item[key]));
-      if (at >= 0) merged[at] = mergeElement(merged[at] as JsonObject, item);
-      else merged.push(mergeElement(undefined, item));
+      const i = at.get(keyText(item, key)!);
+      if (i !== undefined) {
+        merged[i] = mergeElement(merged[i] as JsonObject, item);
+      } else {
+        merged.push(mergeElement(undefined, item));
+        index(merged[merged.length - 1], merged.length - 1);
+      }
     }
   }
   const id = elementId(key, true);
@@ -64,11 +76,20 @@ export function mergeList(
   return normalizeElementOrder(named, others, items, kept, id);
 }
 
+/** The canonical JSON of a map element's merge key; undefined when it has none. */
+function keyText(e: unknown, key: string): string | undefined {
+  return isObject(e) && e[key] !== undefined ? canonicalJson(e[key]) : undefined;
+}
+
 /** Union of two primitive lists, without duplicates, in first-seen order. */
 function mergePrimitives(original: unknown[], patch: unknown[]): unknown[] {
   const out: unknown[] = [];
+  const seen = new Set<string>();
   for (const v of [...original, ...patch]) {
-    if (!out.some((o) => jsonEqual(o, v))) out.push(structuredClone(v));
+    const text = canonicalJson(v);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    out.push(structuredClone(v));
   }
   const id = elementId(undefined, false);
   const { named, others } = partitionByPresence(out, patch, id);
@@ -85,7 +106,7 @@ function takeSpecialElements(
   patch: unknown[],
   key: string,
 ): { kept: unknown[]; items: JsonObject[]; replace: boolean } {
-  let kept = original;
+  const deleted = new Set<string>();
   const items: JsonObject[] = [];
   let replace = false;
   for (const el of patch) {
@@ -103,7 +124,7 @@ function takeSpecialElements(
     switch (directive) {
       case "delete": {
         if (el[key] === undefined) throw noMergeKey(el, key);
-        kept = kept.filter((o) => !(isObject(o) && jsonEqual(o[key], el[key])));
+        deleted.add(canonicalJson(el[key]));
         break;
       }
       case "replace":
@@ -117,7 +138,11 @@ function takeSpecialElements(
         );
     }
   }
-  return { kept: replace ? [] : kept, items, replace };
+  if (replace) return { kept: [], items, replace };
+  const kept = deleted.size
+    ? original.filter((o) => !deleted.has(keyText(o, key) ?? ""))
+    : original;
+  return { kept, items, replace };
 }
 
 function noMergeKey(el: JsonObject, key: string) {
@@ -128,7 +153,8 @@ function noMergeKey(el: JsonObject, key: string) {
 export function deleteFromPrimitiveList(original: unknown, values: unknown): unknown {
   if (!Array.isArray(values)) throw badRequest("invalid patch format of primitive list");
   if (!Array.isArray(original)) return original;
-  return original.filter((o) => !values.some((v) => jsonEqual(o, v)));
+  const drop = new Set(values.map(canonicalJson));
+  return original.filter((o) => !drop.has(canonicalJson(o)));
 }
 
 /** `$setElementOrder/<field>`: reorders the merged list as the directive lists it. */

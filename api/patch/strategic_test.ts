@@ -274,3 +274,38 @@ Deno.test("smp: neither the original nor the patch is mutated", () => {
     { name: "b", image: "b:9", env: [{ name: "Y", value: "2" }] },
   ]);
 });
+
+Deno.test("smp: lists as long as a 3 MiB body allows merge element by element, not pairwise", () => {
+  // 40,000 containers: a pairwise merge compares 1.6 billion pairs; by key it is one pass.
+  const n = 40_000;
+  const containers = Array.from({ length: n }, (_, i) => ({ name: `c${i}`, image: "a:1" }));
+  const finalizers = Array.from({ length: n }, (_, i) => `f${i}`);
+  const out = smpPod(pod({ containers }, { name: "p", finalizers }), {
+    metadata: {
+      finalizers: [...finalizers.slice(n - 10), "new"],
+      "$deleteFromPrimitiveList/finalizers": finalizers.slice(0, n / 2),
+    },
+    spec: {
+      containers: [
+        ...containers.filter((_, i) => i % 2 === 0).map((c) => ({ name: c.name, image: "a:2" })),
+        ...containers.filter((_, i) => i % 4 === 1).map((c) => ({
+          name: c.name,
+          $patch: "delete",
+        })),
+        { name: "extra", image: "x:1" },
+      ],
+    },
+  });
+  const merged = (out.spec as { containers: { name: string; image: string }[] }).containers;
+  assert.equal(merged.length, n - n / 4 + 1);
+  assert.deepEqual(merged.slice(0, 4), [
+    { name: "c0", image: "a:2" },
+    { name: "c2", image: "a:2" },
+    { name: "c3", image: "a:1" },
+    { name: "c4", image: "a:2" },
+  ]);
+  assert.deepEqual(merged.filter((c) => c.name === "extra"), [{ name: "extra", image: "x:1" }]);
+  const kept = (out.metadata as { finalizers: string[] }).finalizers;
+  assert.equal(kept.length, n / 2 + 1);
+  assert.deepEqual([kept[0], kept.at(-1)], [`f${n / 2}`, "new"]);
+});

@@ -470,6 +470,22 @@ Deno.test("validateAgainstSchema: built-in codecs, formats and list-map keys", (
   assert.deepEqual(validateAgainstSchema({ memory: 0.5 }, ref("Builtin"), resolver).causes, []);
 });
 
+Deno.test("validateAgainstSchema: duplicates in long lists are found in one pass", () => {
+  // 40,000 items: pairwise comparison would take 800 million; a set of keys takes one pass.
+  const n = 40_000;
+  const containers = Array.from({ length: n }, (_, i) => ({ name: `c${i % (n - 2)}` }));
+  assert.deepEqual(
+    validateAgainstSchema({ containers }, ref("Builtin"), resolver).causes.map((c) => c.field),
+    [`containers[${n - 2}]`, `containers[${n - 1}]`],
+  );
+  const set = Array.from({ length: n }, (_, i) => `v${i}`);
+  set.push("v7");
+  const causes = validateAgainstSchema({ spec: { size: 1, set } }, crd, resolver).causes;
+  assert.deepEqual(causes.map((c) => `${c.field}: ${c.message}`), [
+    `spec.set[${n}]: Duplicate value: "v7"`,
+  ]);
+});
+
 Deno.test("validateAgainstSchema: nullIsAbsent drops nulls of built-ins instead of failing", () => {
   const obj: Record<string, unknown> = {
     replicas: null,
