@@ -12,6 +12,13 @@ import { ApiError, badRequest, tooLarge } from "../status.ts";
 /** Upstream's cap on the number of operations in one JSON patch. */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
 
+/**
+ * Upstream's cap on what a patch's `copy` operations may add up to (its JSONPatchMaxCopyBytes:
+ * the body limit). Without it each copy can double the document: forty operations in a body of
+ * a few kilobytes ask for terabytes.
+ */
+export const MAX_JSON_PATCH_COPY_BYTES = 3 * 1024 * 1024;
+
 const OPS = new Set(["add", "remove", "replace", "move", "copy", "test"]);
 
 /** Codes fast-json-patch raises for a patch that is malformed rather than inapplicable. */
@@ -74,12 +81,40 @@ const isPointer = (p: unknown): p is string =>
  */
 export function applyJsonPatch<T>(doc: T, ops: unknown): T {
   const patch = parseJsonPatch(ops);
-  const copy = structuredClone(doc);
+  let out = structuredClone(doc);
+  let copied = 0;
+  patch.forEach((op, i) => {
+    if (op.op === "copy") {
+      copied += copySize(out, op.from);
+      if (copied > MAX_JSON_PATCH_COPY_BYTES) {
+        const detail = "Unable to complete the copy, the accumulated size increase of copy is " +
+          `${copied}, exceeding the limit ${MAX_JSON_PATCH_COPY_BYTES}`;
+        throw new ApiError(422, "Invalid", `${REJECTED}: ${detail}`, {
+          causes: [{ type: "UnexpectedServerResponse", message: detail, field: op.path }],
+        });
+      }
+    }
+    try {
+      out = fastJsonPatch.applyOperation(out, op, true, true, true, i).newDocument;
+    } catch (e: unknown) {
+      throw toApiError(e, patch);
+    }
+  });
+  return out;
+}
+
+const utf8 = new TextEncoder();
+
+/** The JSON size in bytes of the value a copy operation reads (0 when there is none). */
+function copySize(doc: unknown, from: string): number {
+  let value: unknown;
   try {
-    return fastJsonPatch.applyPatch(copy, patch, true, true, true).newDocument;
-  } catch (e: unknown) {
-    throw toApiError(e, patch);
+    value = fastJsonPatch.getValueByPointer(doc, from);
+  } catch {
+    return 0; // applying the operation reports the missing path
   }
+  const text = value === undefined ? undefined : JSON.stringify(value);
+  return text === undefined ? 0 : utf8.encode(text).length;
 }
 
 function toApiError(e: unknown, patch: Operation[]): ApiError {

@@ -102,3 +102,25 @@ Deno.test("json patch: prototype pollution is refused", () => {
   assert.ok(e.code === 400 || e.code === 422);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+Deno.test("json patch: copies may add up to upstream's limit, so no patch can double the object away", () => {
+  const doc = { metadata: { name: "x" }, data: { a: "v".repeat(1000) } };
+  // Each pair of copies doubles the object: 30 pairs would ask for a terabyte.
+  const ops: unknown[] = [];
+  for (let i = 0; i < 30; i++) {
+    ops.push({ op: "copy", from: "/data", path: "/metadata/annotations" });
+    ops.push({ op: "copy", from: "/metadata", path: `/data/m${i}` });
+  }
+  assert.throws(() => applyJsonPatch(doc, ops), (e: unknown) => {
+    assert.ok(e instanceof ApiError);
+    assert.equal(e.code, 422);
+    assert.match(
+      e.message,
+      /Unable to complete the copy, the accumulated size increase of copy is \d+, exceeding the limit 3145728$/,
+    );
+    return true;
+  });
+  // A few copies stay well within it.
+  const out = applyJsonPatch(doc, ops.slice(0, 4)) as { data: Record<string, unknown> };
+  assert.deepEqual(Object.keys(out.data), ["a", "m0", "m1"]);
+});
