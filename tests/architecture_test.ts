@@ -40,7 +40,7 @@ const ALLOWED: Record<string, string[]> = {
 /** Where each third-party dependency may be imported from (path prefixes). */
 const LIBRARY_HOMES: Record<string, string[]> = {
   "node:sqlite": ["datastore/"],
-  "@peculiar/x509": ["server/pki_issue.ts"],
+  "@peculiar/x509": ["server/pki_issue.ts", "server/kinds/csr_x509.ts"],
   "fast-json-patch": ["api/patch/json_patch.ts"],
   "@bufbuild/protobuf": ["api/protobuf/"],
   "@marcbachmann/cel-js": ["api/schema/rules.ts"],

@@ -11,6 +11,7 @@ import { forbidden as fieldForbidden, invalid } from "../../api/schema/field_err
 import type { StatusCause } from "../../api/status.ts";
 import { type ServiceAllocators, serviceHooks } from "./services.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
+import { csrHooks } from "./certificates.ts";
 import { fieldObject, obj } from "./shape.ts";
 
 function b64(s: string): string {
@@ -109,6 +110,7 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
       },
     },
     "/Service": serviceHooks(services),
+    "certificates.k8s.io/CertificateSigningRequest": csrHooks(),
   };
   for (const kind of WORKLOAD_KINDS) table[kind] = lazyHooks(kind, load);
   return table;

@@ -334,6 +334,17 @@ const ROWS: Row[] = [
     noGeneration: true,
   },
   {
+    g: "certificates.k8s.io",
+    v: "v1",
+    kind: "CertificateSigningRequest",
+    res: "certificatesigningrequests",
+    cluster: true,
+    short: ["csr"],
+    sub: ["approval", "status"],
+    fields: ["spec.signerName"],
+    noGeneration: true,
+  },
+  {
     g: "rbac.authorization.k8s.io",
     v: "v1",
     kind: "ClusterRole",

@@ -3,6 +3,7 @@
  * from upstream (`kubectl get`, `-o wide`). Each column reads the object; AGE is a column like
  * the others.
  */
+import { csrCondition } from "../kinds/certificates.ts";
 import type { KubeObject, TableColumn } from "./types.ts";
 import { labelSelectorString } from "../../api/labels.ts";
 
@@ -536,6 +537,16 @@ export const builtinColumns: Record<string, TableColumn[]> = {
   ],
   "storage.k8s.io/VolumeAttributesClass": [col("DriverName", str("driverName", "")), ageColumn],
   "node.k8s.io/RuntimeClass": [col("Handler", str("handler", "")), ageColumn],
+  "certificates.k8s.io/CertificateSigningRequest": [
+    ageColumn,
+    col("SignerName", str("spec.signerName")),
+    col("Requestor", str("spec.username", "")),
+    col("RequestedDuration", (o) => {
+      const s = at(o, "spec.expirationSeconds");
+      return typeof s === "number" ? humanDuration(s * 1000) : "<none>";
+    }),
+    col("Condition", csrCondition),
+  ],
   "admissionregistration.k8s.io/ValidatingAdmissionPolicy": [
     col("Validations", (o) => arr(at(o, "spec.validations")).length, { type: "integer" }),
     col("ParamKind", (o) => {

@@ -24,6 +24,8 @@ export const SUBRESOURCES: Readonly<Record<string, SubresourceInfo>> = {
     verbs: ["get", "patch", "update"],
     kind: { group: "autoscaling", version: "v1", kind: "Scale" },
   },
+  // `kubectl certificate approve|deny`: a CertificateSigningRequest's conditions only.
+  approval: { verbs: ["get", "patch", "update"], owns: ["status", "conditions"] },
   // A Namespace's own finalizers (spec.finalizers) change here only: what removes the last one
   // (the namespace controller, or a user forcing a stuck namespace) writes through it.
   finalize: { verbs: ["update"], owns: ["spec", "finalizers"] },

@@ -56,6 +56,11 @@ export interface ResourceHooks {
    * update (undefined on create); `subresource` the one written ("" for the object itself).
    */
   validate?(obj: KubeObject, old: KubeObject | undefined, subresource: string): StatusCause[];
+  /**
+   * The rules of a write through `/status` (validate is not called for one): most kinds have
+   * none, their status being their controllers' to write.
+   */
+  validateStatus?(obj: KubeObject, old: KubeObject): StatusCause[];
   /** Warnings for a valid object (the `Warning` header), e.g. what kno does not do yet. */
   warnings?(obj: KubeObject): string[];
   /**
@@ -71,6 +76,8 @@ export interface ResourceHooks {
 export interface HookContext {
   now: Date;
   dryRun: boolean;
+  /** Who asked for the write (absent for the server's own writes). */
+  user?: UserInfo;
 }
 
 export interface ResourceType {

@@ -25,6 +25,7 @@ export function parseFieldValidation(
 const NAME_RULES: Record<string, NameRule> = {
   "/Namespace": "label",
   "/Service": "dns1035",
+  "certificates.k8s.io/CertificateSigningRequest": "pathSegment",
   "rbac.authorization.k8s.io/Role": "pathSegment",
   "rbac.authorization.k8s.io/ClusterRole": "pathSegment",
   "rbac.authorization.k8s.io/RoleBinding": "pathSegment",
@@ -58,10 +59,11 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
   });
   // A status write changes only status: the kind's rules are about the rest (upstream's status
   // strategies validate the status alone), and an object stored before a rule existed must
-  // still take its controller's status updates. A custom resource's validation rules do run
-  // (as upstream's): unchanged values pass them (ratcheting), so only the status is judged.
+  // still take its controller's status updates; a kind with rules for its status has them
+  // apart. A custom resource's validation rules do run (as upstream's): unchanged values pass
+  // them (ratcheting), so only the status is judged.
   const extra = opts.subresource === "status" && !t.custom
-    ? []
+    ? (opts.old && t.hooks?.validateStatus?.(obj, opts.old)) || []
     : t.hooks?.validate?.(obj, opts.old, opts.subresource ?? "") ?? [];
   failIfAny(t, obj, [...causes, ...extra]);
   for (const w of t.hooks?.warnings?.(obj) ?? []) opts.warnings.push(w);

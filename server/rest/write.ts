@@ -130,7 +130,7 @@ export async function createObject(
   // The namespace first, as upstream's NamespaceLifecycle admission: a pod in a namespace that
   // does not exist is a 404, not a wait for its service account.
   if (t.namespaced) await checkNamespace(svc, ns);
-  await t.hooks?.prepareCreate?.(obj, { now, dryRun });
+  await t.hooks?.prepareCreate?.(obj, { now, dryRun, user: call.user });
   try {
     admit(t, obj, { fieldValidation: opts.fieldValidation, warnings: call.warnings, create: true });
     meta.managedFields = opts.managedFields ??
@@ -257,7 +257,7 @@ export async function updateObject(
   }
   const now = svc.now();
   const dryRun = isDryRun(call);
-  await t.hooks?.prepareUpdate?.(next, old, { now, dryRun });
+  await t.hooks?.prepareUpdate?.(next, old, { now, dryRun, user: call.user });
   // Only kinds that hold allocations (a Service's ports) have anything to give back: the others
   // write without the extra turns.
   const giveBack = dryRun ? undefined : t.hooks?.afterUpdate;
