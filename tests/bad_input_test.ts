@@ -115,6 +115,52 @@ function cases(staleRv: string): Case[] {
     },
     { name: "a JSON array for an object is 400", path: CMS, init: json([1, 2]), ...BAD },
     {
+      name: "a field given twice is 400 under fieldValidation=Strict, with the unknown ones",
+      path: `${DEPLOYS}?fieldValidation=Strict`,
+      init: raw(
+        "application/json",
+        JSON.stringify(deployment(2)).replace(
+          '"replicas":2',
+          '"bogus":1,"replicas":2,"replicas":3',
+        ),
+      ),
+      ...BAD,
+      check: (s) =>
+        assert.equal(
+          s.message,
+          'strict decoding error: unknown field "spec.bogus", duplicate field "spec.replicas"',
+        ),
+    },
+    {
+      name: "a YAML key given twice is 400 under fieldValidation=Strict, naming its line",
+      path: `${CMS}?fieldValidation=Strict`,
+      init: raw(
+        "application/yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: twice\ndata:\n  a: x\n  a: y\n",
+      ),
+      ...BAD,
+      check: (s) =>
+        assert.equal(
+          s.message,
+          'strict decoding error: yaml: unmarshal errors:\n  line 7: key "a" already set in map',
+        ),
+    },
+    {
+      name: "an apply patch with an undeclared field is 400 as upstream's typed patch words it",
+      path: `${CMS}/applied?fieldManager=m`,
+      init: raw(
+        "application/apply-patch+yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\nbogus: 1\n",
+        "PATCH",
+      ),
+      ...BAD,
+      check: (s) =>
+        assert.equal(
+          s.message,
+          "failed to create typed patch object (/v1, Kind=ConfigMap): .bogus: field not declared in schema",
+        ),
+    },
+    {
       name: "a label selector with an unknown operator is 422 (evictions could not read it)",
       path: "/apis/policy/v1/namespaces/bad/poddisruptionbudgets",
       init: json({

@@ -8,7 +8,8 @@ import { validateAgainstSchema } from "../../api/schema/validate.ts";
 import { pruneUnknownFields } from "../../api/schema/prune.ts";
 import { type NameRule, validateObjectMeta } from "../../api/names.ts";
 import { MAX_NESTING_DEPTH, objectNestsTooDeep } from "../../api/nesting.ts";
-import { badRequest, invalid, type StatusCause } from "../../api/status.ts";
+import { type ApiError, badRequest, invalid, type StatusCause } from "../../api/status.ts";
+import type { Duplicates } from "./body.ts";
 import type { KubeObject, ResourceType } from "../registry/types.ts";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
@@ -36,8 +37,17 @@ export function nameRuleOf(t: ResourceType): NameRule {
   return NAME_RULES[`${t.group}/${t.kind}`] ?? "subdomain";
 }
 
+/** How a request's body was decoded: what strict decoding reports besides unknown fields. */
+export interface Decoding {
+  duplicates: Duplicates;
+  /** A server-side apply patch: its unknown fields are reported as upstream's typed patch
+   * conversion words them. */
+  apply: boolean;
+}
+
 export interface AdmitOptions {
   fieldValidation: FieldValidation;
+  decoding?: Decoding;
   /** Warnings for the `Warning` response header. */
   warnings: string[];
   create: boolean;
@@ -69,6 +79,18 @@ export function admit(t: ResourceType, obj: KubeObject, opts: AdmitOptions): voi
   for (const w of t.hooks?.warnings?.(obj) ?? []) opts.warnings.push(w);
 }
 
+/**
+ * An apply patch with fields its schema does not declare, as upstream's conversion of the
+ * patch to a typed value refuses it (structured-merge-diff's paths and words).
+ */
+function typedPatchError(t: ResourceType, paths: string[]): ApiError {
+  const errors = paths.map((p) => `.${p}: field not declared in schema`);
+  const detail = errors.length === 1 ? errors[0] : ["errors:", ...errors].join("\n  ");
+  return badRequest(
+    `failed to create typed patch object (${t.group}/${t.version}, Kind=${t.kind}): ${detail}`,
+  );
+}
+
 /** The metadata maps and lists Go leaves out when empty (`omitempty`). */
 const OMITTED_WHEN_EMPTY = ["labels", "annotations", "finalizers", "ownerReferences"];
 
@@ -95,7 +117,7 @@ function dropEmptyMetadata(obj: KubeObject): void {
 export function admitSchema(
   t: ResourceType,
   obj: KubeObject,
-  opts: Pick<AdmitOptions, "fieldValidation" | "warnings">,
+  opts: Pick<AdmitOptions, "fieldValidation" | "warnings" | "decoding">,
 ): void {
   // Every body was measured when decoded, but patches merge into what is stored: without this,
   // repeated patches could grow an object deeper than any walk of it can go.
@@ -105,17 +127,28 @@ export function admitSchema(
     );
   }
   const schema = t.schema();
+  const duplicates = opts.decoding?.duplicates;
+  if (duplicates?.in === "yaml" && duplicates.found.length && opts.fieldValidation === "Strict") {
+    // YAML's duplicates stop the decoding itself, before any field is looked at.
+    throw badRequest(
+      `strict decoding error: yaml: unmarshal errors:\n  ${duplicates.found.join("\n  ")}`,
+    );
+  }
   if (schema) {
     // Unknown fields are exactly what pruning removes: one pass finds and drops them.
-    const unknown = pruneUnknownFields(obj, schema, t.resolver, { isRoot: true })
-      .map((path) => `unknown field "${path}"`);
-    if (unknown.length) {
-      if (opts.fieldValidation === "Strict") {
-        throw badRequest(`strict decoding error: ${unknown.join(", ")}`);
+    const unknownPaths = pruneUnknownFields(obj, schema, t.resolver, { isRoot: true });
+    const unknown = unknownPaths.map((path) => `unknown field "${path}"`);
+    const doubled = duplicates?.in === "json"
+      ? duplicates.found.map((path) => `duplicate field "${path}"`)
+      : duplicates?.found ?? [];
+    if (opts.fieldValidation === "Strict") {
+      if (unknownPaths.length && opts.decoding?.apply) throw typedPatchError(t, unknownPaths);
+      if (unknown.length || doubled.length) {
+        throw badRequest(`strict decoding error: ${[...unknown, ...doubled].join(", ")}`);
       }
-      if (opts.fieldValidation === "Warn") {
-        for (const u of unknown) opts.warnings.push(u);
-      }
+    }
+    if (opts.fieldValidation === "Warn") {
+      for (const w of [...unknown, ...doubled]) opts.warnings.push(w);
     }
     applyDefaults(obj, schema, t.resolver);
     const { causes } = validateAgainstSchema(obj, schema, t.resolver, { nullIsAbsent: !t.custom });

@@ -1,6 +1,8 @@
 /**
  * Reads request bodies: JSON, YAML and Kubernetes protobuf, capped at 3 MiB, into plain JSON.
  */
+import { duplicateJsonFields } from "../../api/duplicate_fields.ts";
+import { goQuote } from "../../api/schema/field_errors.ts";
 import { MAX_BODY_NESTING_DEPTH, nestsDeeperThan } from "../../api/nesting.ts";
 import { badRequest, tooLarge, unsupportedMediaType } from "../../api/status.ts";
 import type { SchemaResolver } from "../../api/schema/types.ts";
@@ -71,7 +73,17 @@ export async function readBytes(req: Request): Promise<Uint8Array> {
 export interface DecodedBody {
   format: BodyFormat;
   value: unknown;
+  /** Keys the body holds twice (the last one counts), as strict decoding names them. */
+  duplicates: Duplicates;
 }
+
+/** Duplicate keys: JSON field paths (`spec.replicas`), or YAML's `line 9: key "foo" ...`. */
+export interface Duplicates {
+  in: "json" | "yaml";
+  found: string[];
+}
+
+const NO_DUPLICATES: Duplicates = { in: "json", found: [] };
 
 /** Decodes a body; `allowed` lists the formats this verb accepts (415 otherwise). */
 export async function decodeBody(
@@ -89,7 +101,9 @@ export async function decodeBody(
   }
   const bytes = await readBytes(req);
   if (bytes.byteLength === 0) throw badRequest("the request body is empty");
-  return { format, value: await decodeBytes(bytes, format, resolver) };
+  const parsed = await parseBytes(bytes, format, resolver);
+  checkNesting(parsed.value);
+  return { format, ...parsed };
 }
 
 /** Decodes a body of `format`; 400 when it is malformed or nests deeper than the schema walks go. */
@@ -98,47 +112,86 @@ export async function decodeBytes(
   format: BodyFormat,
   resolver: SchemaResolver,
 ): Promise<unknown> {
-  const value = await parseBytes(bytes, format, resolver);
+  const { value } = await parseBytes(bytes, format, resolver);
+  checkNesting(value);
+  return value;
+}
+
+function checkNesting(value: unknown): void {
   if (nestsDeeperThan(value, MAX_BODY_NESTING_DEPTH)) {
     throw badRequest(
       `the request body nests objects and arrays more than ${MAX_BODY_NESTING_DEPTH} levels deep`,
     );
   }
-  return value;
 }
+
+type Parsed = Omit<DecodedBody, "format">;
 
 async function parseBytes(
   bytes: Uint8Array,
   format: BodyFormat,
   resolver: SchemaResolver,
-): Promise<unknown> {
+): Promise<Parsed> {
   if (format === "protobuf") {
     // Loaded on the first protobuf body (kubectl create, helm): an idle server need not hold it.
     const { decodeKubeProtobuf } = await import("../../api/protobuf/mod.ts");
-    return decodeKubeProtobuf(bytes, resolver);
+    return { value: decodeKubeProtobuf(bytes, resolver), duplicates: NO_DUPLICATES };
   }
   const text = UTF8.decode(bytes);
   if (format === "yaml" || format === "apply-patch") return await parseYamlOrJson(text);
+  return parseJson(text, format !== "json-patch");
+}
+
+function parseJson(text: string, objects: boolean): Parsed {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw badRequest(`the request body is not valid JSON: ${(e as Error).message}`);
   }
+  // A JSON patch is a list of operations: a key twice in one is not a field of the object.
+  const found = objects ? duplicateJsonFields(text) : [];
+  return { value, duplicates: found.length ? { in: "json", found } : NO_DUPLICATES };
 }
 
-async function parseYamlOrJson(text: string): Promise<unknown> {
+async function parseYamlOrJson(text: string): Promise<Parsed> {
   // kubectl sends apply patches as JSON; the YAML parser is loaded only for real YAML.
   if (/^\s*[{[]/.test(text)) {
     try {
-      return JSON.parse(text);
+      return parseJson(text, true);
     } catch { /* not JSON after all: try YAML */ }
   }
-  const { parse } = await import("yaml");
+  const yaml = await import("yaml");
+  const lines = new yaml.LineCounter();
+  let value: unknown;
+  let doc;
   try {
-    return parse(text, { maxAliasCount: 100, uniqueKeys: true, schema: "core" });
+    // Duplicate keys are kept (the last one counts, as Go's YAML decoding) and reported below.
+    doc = yaml.parseDocument(text, {
+      uniqueKeys: false,
+      schema: "core",
+      lineCounter: lines,
+    });
+    if (doc.errors.length) throw doc.errors[0];
+    value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     throw badRequest(`the request body is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
+  const found: string[] = [];
+  yaml.visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const item of map.items) {
+        const key = yaml.isScalar(item.key) ? item.key.value : item.key;
+        if (seen.has(key)) {
+          const line = lines.linePos(yaml.isNode(item.key) ? item.key.range?.[0] ?? 0 : 0).line;
+          found.push(`line ${line}: key ${goQuote(String(key))} already set in map`);
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return { value, duplicates: found.length ? { in: "yaml", found } : NO_DUPLICATES };
 }
 
 /** A decoded body that must be a JSON object (create, update, apply). */

@@ -120,10 +120,15 @@ export async function handleResourceRequest(
           });
           return respondJson(out, 201, call.warnings);
         }
-        const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], t.resolver);
+        const { value, duplicates } = await decodeBody(
+          req,
+          ["json", "yaml", "protobuf"],
+          t.resolver,
+        );
         const obj = await createObject(svc, call, asObject(value), {
           manager: managerName(query.get("fieldManager"), req.headers.get("user-agent")),
           fieldValidation: parseFieldValidation(query.get("fieldValidation")),
+          decoding: { duplicates, apply: false },
         });
         return respondJson(viewObject(t, obj), 201, call.warnings);
       }

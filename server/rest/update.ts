@@ -36,9 +36,13 @@ function respond(call: Call, obj: KubeObject, status = 200): Response {
 }
 
 export async function handleUpdate(svc: RestServices, call: Call): Promise<Response> {
-  const { value } = await decodeBody(call.req, ["json", "yaml", "protobuf"], call.t.resolver);
+  const { value, duplicates } = await decodeBody(
+    call.req,
+    ["json", "yaml", "protobuf"],
+    call.t.resolver,
+  );
   const body = asObject(value);
-  const opts = writeOptions(call);
+  const opts: WriteOptions = { ...writeOptions(call), decoding: { duplicates, apply: false } };
   const key = objectKey(call.t, call.path.namespace, call.path.name);
   const current = await svc.store.get(key);
   if (!current) throw notFound(refOf(call));
@@ -60,7 +64,7 @@ export async function handleUpdate(svc: RestServices, call: Call): Promise<Respo
 
 export async function handlePatch(svc: RestServices, call: Call): Promise<Response> {
   const { t } = call;
-  const { format, value } = await decodeBody(
+  const { format, value, duplicates } = await decodeBody(
     call.req,
     ["json-patch", "merge-patch", "strategic-merge-patch", "apply-patch"],
     t.resolver,
@@ -69,7 +73,10 @@ export async function handlePatch(svc: RestServices, call: Call): Promise<Respon
     throw unsupportedMediaType("application/strategic-merge-patch+json");
   }
   const isApply = format === "apply-patch";
-  const opts = writeOptions(call, isApply ? "Strict" : "Warn");
+  const opts: WriteOptions = {
+    ...writeOptions(call, isApply ? "Strict" : "Warn"),
+    decoding: { duplicates, apply: isApply },
+  };
   if (isApply && call.query.get("fieldManager") === undefined) {
     throw badRequest("PATCH requests with apply content type require a fieldManager");
   }

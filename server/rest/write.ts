@@ -18,7 +18,7 @@ import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/ty
 import { objectKey, objectModified } from "../storage/objects.ts";
 import type { Entry } from "../storage/cache.ts";
 import { subresourceField } from "../registry/subresources.ts";
-import { admit, type FieldValidation } from "./admission.ts";
+import { admit, type Decoding, type FieldValidation } from "./admission.ts";
 import { type Call, isDryRun, refOf, type RestServices } from "./context.ts";
 import {
   clone,
@@ -32,6 +32,8 @@ import {
 export interface WriteOptions {
   manager: string;
   fieldValidation: FieldValidation;
+  /** How the body was decoded, for strict decoding's errors (absent: the server's own write). */
+  decoding?: Decoding;
   /** Managed fields already computed (server-side apply); otherwise derived from the change. */
   managedFields?: unknown[];
 }
@@ -132,7 +134,12 @@ export async function createObject(
   if (t.namespaced) await checkNamespace(svc, ns);
   await t.hooks?.prepareCreate?.(obj, { now, dryRun, user: call.user });
   try {
-    admit(t, obj, { fieldValidation: opts.fieldValidation, warnings: call.warnings, create: true });
+    admit(t, obj, {
+      fieldValidation: opts.fieldValidation,
+      warnings: call.warnings,
+      create: true,
+      ...(opts.decoding && { decoding: opts.decoding }),
+    });
     meta.managedFields = opts.managedFields ??
       updateManagedFields({
         old: undefined,
@@ -293,6 +300,7 @@ async function writeUpdate(
   admit(t, next, {
     fieldValidation: input.opts.fieldValidation,
     warnings: call.warnings,
+    ...(input.opts.decoding && { decoding: input.opts.decoding }),
     create: false,
     old,
     subresource: input.subresource,
