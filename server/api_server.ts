@@ -23,6 +23,11 @@ import { installReviews } from "./kinds/reviews.ts";
 import { ServiceIpAllocator } from "./kinds/service_ip.ts";
 import { clusterIPsOf, nodePortRange, nodePortsOf } from "./kinds/services.ts";
 import { builtinHooks, SYSTEM_PRIORITY_CLASSES } from "./kinds/hooks.ts";
+import {
+  AUTO_UPDATE,
+  MANDATORY_FLOW_SCHEMAS,
+  MANDATORY_PRIORITY_LEVELS,
+} from "./kinds/flowcontrol.ts";
 import type { ObjectLookup, ResourceType } from "./registry/types.ts";
 import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts";
 import { SUBRESOURCES } from "./registry/subresources.ts";
@@ -202,6 +207,30 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
           metadata: { name: pc.name },
           value: pc.value,
           description: pc.description,
+        });
+      }
+    }
+    // API Priority and Fairness: the configuration upstream's apiserver keeps (mandatory).
+    const group = "flowcontrol.apiserver.k8s.io";
+    const levelType = registry.lookup(group, "v1", "prioritylevelconfigurations")!;
+    for (const [name, spec] of Object.entries(MANDATORY_PRIORITY_LEVELS)) {
+      if (!(await client.get(levelType, "", name))) {
+        await client.create(levelType, {
+          apiVersion: `${group}/v1`,
+          kind: "PriorityLevelConfiguration",
+          metadata: { name, annotations: AUTO_UPDATE },
+          spec: structuredClone(spec),
+        });
+      }
+    }
+    const schemaType = registry.lookup(group, "v1", "flowschemas")!;
+    for (const [name, spec] of Object.entries(MANDATORY_FLOW_SCHEMAS)) {
+      if (!(await client.get(schemaType, "", name))) {
+        await client.create(schemaType, {
+          apiVersion: `${group}/v1`,
+          kind: "FlowSchema",
+          metadata: { name, annotations: AUTO_UPDATE },
+          spec: structuredClone(spec),
         });
       }
     }

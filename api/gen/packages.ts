@@ -38,6 +38,7 @@ export const API_PACKAGES: ApiPackage[] = [
   api("scheduling/v1", "scheduling.k8s.io"),
   api("node/v1", "node.k8s.io"),
   api("certificates/v1", "certificates.k8s.io"),
+  api("flowcontrol/v1", "flowcontrol.apiserver.k8s.io"),
   api("admissionregistration/v1", "admissionregistration.k8s.io"),
   api("authentication/v1", "authentication.k8s.io"),
   api("authorization/v1", "authorization.k8s.io"),

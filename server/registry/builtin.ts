@@ -345,6 +345,22 @@ const ROWS: Row[] = [
     noGeneration: true,
   },
   {
+    g: "flowcontrol.apiserver.k8s.io",
+    v: "v1",
+    kind: "FlowSchema",
+    res: "flowschemas",
+    cluster: true,
+    sub: ["status"],
+  },
+  {
+    g: "flowcontrol.apiserver.k8s.io",
+    v: "v1",
+    kind: "PriorityLevelConfiguration",
+    res: "prioritylevelconfigurations",
+    cluster: true,
+    sub: ["status"],
+  },
+  {
     g: "rbac.authorization.k8s.io",
     v: "v1",
     kind: "ClusterRole",

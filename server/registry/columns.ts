@@ -4,6 +4,7 @@
  * the others.
  */
 import { csrCondition } from "../kinds/certificates.ts";
+import { missingPriorityLevel } from "../kinds/flowcontrol.ts";
 import type { KubeObject, TableColumn } from "./types.ts";
 import { labelSelectorString } from "../../api/labels.ts";
 
@@ -537,6 +538,21 @@ export const builtinColumns: Record<string, TableColumn[]> = {
   ],
   "storage.k8s.io/VolumeAttributesClass": [col("DriverName", str("driverName", "")), ageColumn],
   "node.k8s.io/RuntimeClass": [col("Handler", str("handler", "")), ageColumn],
+  "flowcontrol.apiserver.k8s.io/FlowSchema": [
+    col("PriorityLevel", str("spec.priorityLevelConfiguration.name", "")),
+    col("MatchingPrecedence", (o) => at(o, "spec.matchingPrecedence") ?? 0, { type: "integer" }),
+    col("DistinguisherMethod", str("spec.distinguisherMethod.type")),
+    ageColumn,
+    col("MissingPL", missingPriorityLevel),
+  ],
+  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration": [
+    col("Type", str("spec.type", "")),
+    col("NominalConcurrencyShares", str("spec.limited.nominalConcurrencyShares")),
+    col("Queues", str("spec.limited.limitResponse.queuing.queues")),
+    col("HandSize", str("spec.limited.limitResponse.queuing.handSize")),
+    col("QueueLengthLimit", str("spec.limited.limitResponse.queuing.queueLengthLimit")),
+    ageColumn,
+  ],
   "certificates.k8s.io/CertificateSigningRequest": [
     ageColumn,
     col("SignerName", str("spec.signerName")),
