@@ -168,6 +168,14 @@ export function notAcceptable(message: string): ApiError {
   return new ApiError(406, "NotAcceptable", message);
 }
 
+/** Upstream's 406 for an Accept header none of whose media types the server can answer in. */
+export function noAcceptableMediaType(): ApiError {
+  return notAcceptable(
+    "only the following media types are accepted: application/json, application/yaml, " +
+      "application/vnd.kubernetes.protobuf",
+  );
+}
+
 /** 410 for a resourceVersion or continue token older than the kept history. */
 export function expired(message: string): ApiError {
   return new ApiError(410, "Expired", message);

@@ -115,6 +115,21 @@ function cases(staleRv: string): Case[] {
     },
     { name: "a JSON array for an object is 400", path: CMS, init: json([1, 2]), ...BAD },
     {
+      name: "a review asked for only as a Table is 406 (it has no table view)",
+      path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+      init: {
+        method: "POST",
+        headers: { ...JSON_TYPE, accept: "application/json;as=Table;v=v1;g=meta.k8s.io" },
+        body: JSON.stringify({
+          apiVersion: "authorization.k8s.io/v1",
+          kind: "SelfSubjectAccessReview",
+          spec: { nonResourceAttributes: { path: "/", verb: "get" } },
+        }),
+      },
+      code: 406,
+      reason: "NotAcceptable",
+    },
+    {
       name: "a field given twice is 400 under fieldValidation=Strict, with the unknown ones",
       path: `${DEPLOYS}?fieldValidation=Strict`,
       init: raw(

@@ -9,7 +9,7 @@ import {
   ApiError,
   forbidden,
   internalError,
-  notAcceptable,
+  noAcceptableMediaType,
   unauthorized,
 } from "../../api/status.ts";
 import type { Logger } from "../../api/log.ts";
@@ -94,9 +94,6 @@ function acceptsYaml(accept: string): boolean {
   return accept.split(",").some((part) => part.split(";")[0]!.trim() === "application/yaml");
 }
 
-const ACCEPTED_TYPES = "only the following media types are accepted: " +
-  "application/json, application/yaml, application/vnd.kubernetes.protobuf";
-
 function isApiPath(path: string): boolean {
   return path === "/api" || path === "/apis" || path.startsWith("/api/") ||
     path.startsWith("/apis/");
@@ -167,7 +164,7 @@ export function createHandler(opts: AppOptions): (req: Request) => Promise<Respo
         // As upstream, the answer's media type is settled before anything is done.
         const accept = req.headers.get("accept");
         if (accept && !acceptsJson(accept) && isApiPath(url.path)) {
-          if (!acceptsYaml(accept)) throw notAcceptable(ACCEPTED_TYPES);
+          if (!acceptsYaml(accept)) throw noAcceptableMediaType();
           inYaml = true;
         }
         if (asksImpersonation(req.headers)) {

@@ -2,7 +2,7 @@
  * One entry point for every resource request: resolve the row, the verb and the subresource,
  * authorize, then hand over to the generic verb handler.
  */
-import { ApiError, methodNotAllowed } from "../../api/status.ts";
+import { ApiError, methodNotAllowed, noAcceptableMediaType } from "../../api/status.ts";
 import { forbiddenRequest } from "../auth/forbidden.ts";
 import type { UserInfo } from "../registry/types.ts";
 import type { RequestAttributes } from "../auth/types.ts";
@@ -18,6 +18,7 @@ import { managerName } from "./meta.ts";
 import { admitSchema, parseFieldValidation } from "./admission.ts";
 import { subresourceVerbs } from "../registry/subresources.ts";
 import { scaleOf } from "./scale.ts";
+import { wantsOnlyAView } from "./table.ts";
 
 const NOT_FOUND_MESSAGE = "the server could not find the requested resource";
 
@@ -100,6 +101,9 @@ export async function handleResourceRequest(
         const answering = path.subresource ? t.createSubresources?.[path.subresource] : t;
         if (path.subresource && !answering?.virtual) throw notFoundPlain();
         if (answering?.virtual) {
+          if (wantsOnlyAView(req)) {
+            throw noAcceptableMediaType();
+          }
           const { value } = await decodeBody(req, ["json", "yaml", "protobuf"], answering.resolver);
           const obj = asObject(value);
           checkTypeMeta(answering, obj);

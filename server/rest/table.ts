@@ -43,6 +43,17 @@ export function wantsTable(req: Request): boolean {
   });
 }
 
+/**
+ * Whether the request asks only for a Table or metadata view (no plain media type to fall back
+ * on): what an object with no such view (a review, a token request) answers with 406, as
+ * upstream's backends without a table converter do.
+ */
+export function wantsOnlyAView(req: Request): boolean {
+  if (!wantsTable(req) && !wantsPartialMetadata(req)) return false;
+  const accept = req.headers.get("accept") ?? "";
+  return !accept.split(",").some((part) => !/;\s*as=/.test(part) && part.trim() !== "");
+}
+
 export function includeObjectOf(v: string | undefined): IncludeObject {
   if (v === undefined || v === "") return "Metadata";
   if (v === "None" || v === "Metadata" || v === "Object") return v;
