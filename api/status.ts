@@ -55,6 +55,8 @@ export class ApiError extends Error {
   readonly details: StatusDetails | undefined;
   /** Warnings the request gathered before it failed (the response's Warning headers). */
   warnings?: string[];
+  /** A continue token the Status carries (a list whose continue token was compacted away). */
+  continueToken?: string;
 
   constructor(
     code: number,
@@ -74,7 +76,7 @@ export class ApiError extends Error {
     const s: Status = {
       kind: "Status",
       apiVersion: "v1",
-      metadata: {},
+      metadata: this.continueToken ? { continue: this.continueToken } : {},
       status: "Failure",
       message: this.message,
       reason: this.reason,

@@ -159,9 +159,13 @@ export async function handleGet(svc: RestServices, call: Call): Promise<Response
 }
 
 interface ContinueToken {
+  /** The revision the list is read at; LATEST: the current one (an inconsistent list). */
   rv: number;
   start: string;
 }
+
+/** The revision of a continue token handed out when the original one was compacted away. */
+const LATEST = -1;
 
 function encodeContinue(tok: ContinueToken): string {
   return btoa(JSON.stringify({ v: "meta.k8s.io/v1", rv: tok.rv, start: tok.start }));
@@ -170,7 +174,9 @@ function encodeContinue(tok: ContinueToken): string {
 function decodeContinue(s: string): ContinueToken {
   try {
     const v = JSON.parse(atob(s));
-    if (typeof v.rv !== "number" || typeof v.start !== "string" || v.rv <= 0) {
+    if (
+      typeof v.rv !== "number" || typeof v.start !== "string" || (v.rv <= 0 && v.rv !== LATEST)
+    ) {
       throw new Error("bad");
     }
     return { rv: v.rv, start: v.start };
@@ -215,6 +221,26 @@ export async function listPage(svc: RestServices, call: Call, filter: Filter): P
   if (cont) {
     if (rvParam) throw badRequest("specifying resource version is not allowed when using continue");
     const tok = decodeContinue(cont);
+    if (tok.rv === LATEST) {
+      // The caller took the inconsistent remainder: the rest as of now, consistent from here.
+      await svc.cache.fresh();
+      return await listFromStore(
+        svc,
+        call,
+        filter,
+        prefix,
+        svc.cache.rev,
+        prefix + tok.start,
+        limit,
+      );
+    }
+    if (tok.rv < svc.store.datastore.compactedRevision()) {
+      // As upstream: a token to the remainder as of now comes with the 410, should the caller
+      // accept a list that may not be one snapshot.
+      const e = expired(INCONSISTENT_CONTINUE);
+      e.continueToken = encodeContinue({ rv: LATEST, start: tok.start });
+      throw e;
+    }
     return await listFromStore(svc, call, filter, prefix, tok.rv, prefix + tok.start, limit);
   }
   const rv = resourceVersionParam(call);
@@ -288,6 +314,12 @@ async function listFromStore(
   }
   return page;
 }
+
+const INCONSISTENT_CONTINUE = "The provided continue parameter is too old to display a " +
+  "consistent list result. You can start a new list without the continue parameter, or use the " +
+  "continue token in this response to retrieve the remainder of the results. Continuing with " +
+  "the provided token results in an inconsistent list - objects that were created, modified, or " +
+  "deleted between the time the first chunk was returned and now may show up in the list.";
 
 function expiredList() {
   return expired(
