@@ -455,3 +455,63 @@ Deno.test("a CRD's patterns are RE2: invalid ones refused as upstream, none can 
     await s.stop();
   }
 });
+
+Deno.test("a default a CRD gains applies to custom resources already stored, when read", async () => {
+  const s = await startServer();
+  try {
+    const crd = (defaults: string) =>
+      `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: paints.ex.example.com}
+spec:
+  group: ex.example.com
+  scope: Namespaced
+  names: {plural: paints, singular: paint, kind: Paint}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              a: {type: string, default: A}
+              b: {type: string${defaults}}
+`;
+    assert.equal((await apply(s, crd(""))).code, 0);
+    const paint = (name: string) =>
+      `apiVersion: ex.example.com/v1\nkind: Paint\nmetadata: {name: ${name}}\nspec: {}\n`;
+    assert.equal((await s.kubectl(["create", "-f", "-"], { stdin: paint("old") })).code, 0);
+    assert.equal(await s.k("get", "paint", "old", "-o", "jsonpath={.spec}"), '{"a":"A"}');
+    assert.equal((await apply(s, crd(", default: B"))).code, 0);
+    const spec = '{"a":"A","b":"B"}';
+    // Served at once: a get, a list and a watch's events read the stored object defaulted.
+    const got = await waitForValue(
+      () => s.k("get", "paint", "old", "-o", "jsonpath={.spec}"),
+      spec,
+    );
+    assert.equal(got, spec);
+    assert.equal(await s.k("get", "paints", "-o", "jsonpath={.items[0].spec}"), spec);
+    const watched = await s.api(
+      "/apis/ex.example.com/v1/namespaces/default/paints?watch=1&timeoutSeconds=1",
+    );
+    assert.match(await watched.text(), /"spec":\{"a":"A","b":"B"\}/);
+    assert.equal((await s.kubectl(["create", "-f", "-"], { stdin: paint("new") })).code, 0);
+    assert.equal(await s.k("get", "paint", "new", "-o", "jsonpath={.spec}"), spec);
+  } finally {
+    await s.stop();
+  }
+});
+
+async function waitForValue(read: () => Promise<string>, want: string): Promise<string> {
+  let last = "";
+  for (let i = 0; i < 50; i++) {
+    last = await read();
+    if (last === want) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
+}

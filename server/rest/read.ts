@@ -18,17 +18,40 @@ import {
   wantsTable,
 } from "./table.ts";
 import { warningHeader } from "./warning.ts";
+import { applyDefaults } from "../../api/schema/defaults.ts";
 
 /** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
 export function viewJson(t: ResourceType, e: Entry): string {
-  if (e.apiVersion === apiVersionOf(t)) return e.json;
+  if (e.apiVersion === apiVersionOf(t) && !defaultsOnRead(t)) return e.json;
   return JSON.stringify(viewObject(t, e.obj));
 }
 
 export function viewObject(t: ResourceType, obj: KubeObject): KubeObject {
+  if (defaultsOnRead(t)) {
+    // Defaults a CRD gained after the object was stored apply to it when read, as upstream's
+    // decoding of custom resources from storage applies them.
+    const view = structuredClone(obj);
+    view.apiVersion = apiVersionOf(t);
+    applyDefaults(view, t.schema()!, t.resolver);
+    return view;
+  }
   if (obj.apiVersion === apiVersionOf(t)) return obj;
   if (t.convert) return t.convert.fromStored(obj);
   return { ...obj, apiVersion: apiVersionOf(t) };
+}
+
+const withDefaults = new WeakMap<ResourceType, boolean>();
+
+/** Whether a custom resource's schema has defaults to apply to what is read. */
+export function defaultsOnRead(t: ResourceType): boolean {
+  if (!t.custom) return false;
+  let has = withDefaults.get(t);
+  if (has === undefined) {
+    const schema = t.schema();
+    has = schema !== undefined && JSON.stringify(schema).includes('"default"');
+    withDefaults.set(t, has);
+  }
+  return has;
 }
 
 export interface Filter {

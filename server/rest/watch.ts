@@ -9,7 +9,7 @@ import { apiVersionOf, type KubeObject } from "../registry/types.ts";
 import { type CacheEvent, Entry } from "../storage/cache.ts";
 import { typePrefix } from "../storage/objects.ts";
 import type { Call, RestServices } from "./context.ts";
-import { type Filter, parseFilter, selects, viewJson, viewObject } from "./read.ts";
+import { defaultsOnRead, type Filter, parseFilter, selects, viewJson, viewObject } from "./read.ts";
 import {
   includeObjectOf,
   partialMetadata,
@@ -58,7 +58,7 @@ export function handleWatch(svc: RestServices, call: Call): Response {
     enc.encode(`{"type":"${type}","object":${objJson}}\n`);
   /** An event's bytes, encoded once and shared by every plain watcher of the same version. */
   const entryFrame = (type: EventType, e: Entry): Uint8Array => {
-    if (table || metadataOnly || e.apiVersion !== apiVersionOf(t)) {
+    if (table || metadataOnly || e.apiVersion !== apiVersionOf(t) || defaultsOnRead(t)) {
       return frame(type, eventJson(e));
     }
     let frames = FRAMES.get(e);
