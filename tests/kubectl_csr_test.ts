@@ -207,3 +207,85 @@ Deno.test("CertificateSigningRequests through kubectl: requester, approval, issu
     await s.stop();
   }
 });
+
+Deno.test("CertificateSigningRequest subresources as upstream's conformance test drives them", async () => {
+  const s = await startServer();
+  try {
+    const base = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
+    const call = async (path: string, init: RequestInit = {}) => {
+      const res = await s.api(path, init);
+      const body = await res.json();
+      assert.ok(res.ok, `${init.method ?? "GET"} ${path}: ${JSON.stringify(body)}`);
+      return body;
+    };
+    const mergePatch = (body: unknown): RequestInit => ({
+      method: "PATCH",
+      headers: { "content-type": "application/merge-patch+json" },
+      body: JSON.stringify(body),
+    });
+    const put = (body: unknown): RequestInit => ({
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const created = await call(base, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        apiVersion: "certificates.k8s.io/v1",
+        kind: "CertificateSigningRequest",
+        metadata: { generateName: "e2e-example-csr-" },
+        spec: {
+          request: b64(await certificateRequest("e2e.example.com")),
+          signerName: "example.com/e2e-test",
+          expirationSeconds: 3600,
+          usages: ["digital signature", "key encipherment", "server auth"],
+        },
+      }),
+    });
+    const at = `${base}/${created.metadata.name}`;
+    const approval = await call(`${at}/approval`);
+    assert.equal(approval.kind, "CertificateSigningRequest");
+    const patched = await call(
+      `${at}/approval`,
+      mergePatch({
+        metadata: { annotations: { patchedapproval: "true" } },
+        status: { conditions: [{ type: "ApprovalPatch", status: "True", reason: "e2e" }] },
+      }),
+    );
+    assert.deepEqual(patched.status.conditions.map((c: { type: string }) => c.type), [
+      "ApprovalPatch",
+    ]);
+    assert.equal(patched.metadata.annotations.patchedapproval, "true", "metadata goes through");
+    patched.status.conditions.push({
+      type: "Approved",
+      status: "True",
+      reason: "E2E",
+      message: "Set from an e2e test",
+    });
+    const approved = await call(`${at}/approval`, put(patched));
+    assert.equal(approved.status.conditions[1].type, "Approved");
+    const status = await call(`${at}/status`);
+    assert.equal(status.metadata.uid, created.metadata.uid);
+    const issued = await call(
+      `${at}/status`,
+      mergePatch({
+        metadata: { annotations: { patchedstatus: "true" } },
+        status: { certificate: b64(await selfSigned("e2e.example.com")) },
+      }),
+    );
+    assert.ok(issued.status.certificate);
+    assert.equal(issued.metadata.annotations.patchedstatus, "true");
+    issued.status.conditions.push({
+      type: "StatusUpdate",
+      status: "True",
+      reason: "E2E",
+      message: "Set from an e2e test",
+    });
+    const updated = await call(`${at}/status`, put(issued));
+    assert.equal(updated.status.conditions.at(-1).type, "StatusUpdate");
+    assert.equal(updated.status.conditions.length, 3);
+  } finally {
+    await s.stop();
+  }
+});

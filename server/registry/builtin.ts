@@ -27,6 +27,9 @@ interface Row {
   fields?: (string | [string, (obj: KubeObject) => string | undefined])[];
   /** `metadata.generation` is not kept (upstream's strategy for the kind never sets it). */
   noGeneration?: boolean;
+  /** Writes through the subresources change the metadata they send (upstream's strategy for
+   * the kind keeps it), not only the subresource's field. */
+  subMeta?: boolean;
   verbs?: Verb[];
 }
 
@@ -343,6 +346,7 @@ const ROWS: Row[] = [
     sub: ["approval", "status"],
     fields: ["spec.signerName"],
     noGeneration: true,
+    subMeta: true,
   },
   {
     g: "flowcontrol.apiserver.k8s.io",
@@ -559,6 +563,7 @@ function typeOfRow(r: Row, resolver: SchemaResolver, hooks: HookTable): Resource
     storageVersion: r.v,
   };
   if (r.scale) t.scale = r.scale;
+  if (r.subMeta) t.subresourcesWriteMetadata = true;
   const h = hooks[key];
   if (h) t.hooks = h;
   return t;

@@ -134,6 +134,10 @@ export interface ResourceType {
   convert?: ObjectConversion;
   /** The object is a CRD's custom resource. */
   custom?: boolean;
+  /** Writes through its subresources change the metadata they send too (CertificateSigningRequest's
+   * /approval and /status, as its upstream strategies allow); otherwise only the subresource's
+   * field changes. */
+  subresourcesWriteMetadata?: boolean;
   /** The storage version (other served versions of the same group/resource convert with "none"). */
   storageVersion: string;
   hooks?: ResourceHooks;

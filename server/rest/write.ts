@@ -222,6 +222,7 @@ export async function updateObject(
     // Only the subresource's own field changes through it (/status: the status).
     const merged = clone(old);
     setField(merged, owned, fieldAt(next, owned));
+    if (t.subresourcesWriteMetadata && next.metadata) merged.metadata = next.metadata;
     next = merged;
   } else if (!owned) {
     // Writes to the object itself keep what its subresources own.
