@@ -33,6 +33,7 @@ import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts
 import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
 import { installEventsV1 } from "./kinds/events.ts";
+import { installHpaV1 } from "./kinds/hpa_v1.ts";
 import {
   type ServiceAccountLookup,
   ServiceAccountTokens,
@@ -134,6 +135,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   };
   const types = builtinResourceTypes(builtinResolver, hooks);
   installEventsV1(types);
+  installHpaV1(types);
   const registry = new Registry(types);
   const lookup = cacheLookup(registry, cache);
   const issuer = serviceAccountIssuer(opts.clusterDomain);

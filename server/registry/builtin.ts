@@ -235,6 +235,17 @@ const ROWS: Row[] = [
     cat: ["all"],
     sub: ["status"],
   },
+  // Served from the v2 objects' store (kinds/hpa_v1.ts), for charts and clients written for v1.
+  {
+    g: "autoscaling",
+    v: "v1",
+    kind: "HorizontalPodAutoscaler",
+    res: "horizontalpodautoscalers",
+    short: ["hpa"],
+    cat: ["all"],
+    sub: ["status"],
+    noGeneration: true,
+  },
   {
     g: "autoscaling",
     v: "v2",

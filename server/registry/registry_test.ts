@@ -49,7 +49,8 @@ Deno.test("the built-in registry serves core first and every group with its vers
   assert.deepEqual(groups[0], { name: "", versions: ["v1"] });
   const byName = new Map(groups.map((g) => [g.name, g.versions]));
   assert.deepEqual(byName.get("apps"), ["v1"]);
-  assert.deepEqual(byName.get("autoscaling"), ["v2"]);
+  // v2 preferred, v1 served from its store (as upstream serves both).
+  assert.deepEqual(byName.get("autoscaling"), ["v2", "v1"]);
   assert.deepEqual(byName.get("rbac.authorization.k8s.io"), ["v1"]);
   assert.equal(r.lookup("apps", "v1", "deployments")?.kind, "Deployment");
   assert.equal(r.lookup("", "v1", "pods")?.namespaced, true);
