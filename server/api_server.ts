@@ -34,6 +34,7 @@ import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
 import { installEventsV1 } from "./kinds/events.ts";
 import { installHpaV1 } from "./kinds/hpa_v1.ts";
+import { localApiService } from "./kinds/apiservices.ts";
 import {
   type ServiceAccountLookup,
   ServiceAccountTokens,
@@ -234,6 +235,17 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
           metadata: { name, annotations: AUTO_UPDATE },
           spec: structuredClone(spec),
         });
+      }
+    }
+    // The Local APIServices of the built-in group versions, as upstream's aggregator registers.
+    const apiServiceType = registry.lookup("apiregistration.k8s.io", "v1", "apiservices")!;
+    const builtins = new Set(
+      registry.all().filter((t) => !t.custom).map((t) => `${t.group}/${t.version}`),
+    );
+    for (const gv of builtins) {
+      const [group, version] = gv.split("/") as [string, string];
+      if (!(await client.get(apiServiceType, "", `${version}.${group}`))) {
+        await client.create(apiServiceType, localApiService(group, version));
       }
     }
     const svcType = registry.lookup("", "v1", "services")!;

@@ -4,7 +4,8 @@
  *   deno run -A api/gen/generate.ts
  *
  * Mirrors default to /work/.mirror/kubernetes+<repo>/repo and can be overridden with
- * KNO_UPSTREAM_API, KNO_UPSTREAM_APIMACHINERY and KNO_UPSTREAM_APIEXTENSIONS.
+ * KNO_UPSTREAM_API, KNO_UPSTREAM_APIMACHINERY, KNO_UPSTREAM_APIEXTENSIONS and
+ * KNO_UPSTREAM_KUBE_AGGREGATOR.
  */
 import { lineLogger, type Logger } from "../log.ts";
 import { defaultsOverlay } from "../schema/defaults_overlay.ts";

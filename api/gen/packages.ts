@@ -47,6 +47,11 @@ export const API_PACKAGES: ApiPackage[] = [
     group: "apiextensions.k8s.io",
     version: "v1",
   },
+  {
+    importPath: "k8s.io/kube-aggregator/pkg/apis/apiregistration/v1",
+    group: "apiregistration.k8s.io",
+    version: "v1",
+  },
   { importPath: META, extra: ["WatchEvent", "Time", "MicroTime", "Duration"] },
   { importPath: "k8s.io/apimachinery/pkg/api/resource", only: ["Quantity"] },
   { importPath: "k8s.io/apimachinery/pkg/util/intstr", only: ["IntOrString"] },

@@ -4,8 +4,8 @@
  */
 import { GoFile, GoNamedType, GoStruct, parseGoFile } from "./go_parse.ts";
 
-/** The three upstream repositories the table is generated from. */
-export type RepoKey = "api" | "apimachinery" | "apiextensions-apiserver";
+/** The upstream repositories the table is generated from. */
+export type RepoKey = "api" | "apimachinery" | "apiextensions-apiserver" | "kube-aggregator";
 
 export const REPOS: Record<
   RepoKey,
@@ -28,6 +28,12 @@ export const REPOS: Record<
     env: "KNO_UPSTREAM_APIEXTENSIONS",
     mirror: "/work/.mirror/kubernetes+apiextensions-apiserver/repo",
     defPrefix: "io.k8s.apiextensions-apiserver",
+  },
+  "kube-aggregator": {
+    module: "k8s.io/kube-aggregator",
+    env: "KNO_UPSTREAM_KUBE_AGGREGATOR",
+    mirror: "/work/.mirror/kubernetes+kube-aggregator/repo",
+    defPrefix: "io.k8s.kube-aggregator",
   },
 };
 

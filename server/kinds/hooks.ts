@@ -13,6 +13,7 @@ import { type ServiceAllocators, serviceHooks } from "./services.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
 import { csrHooks } from "./certificates.ts";
 import { flowSchemaHooks, priorityLevelHooks } from "./flowcontrol.ts";
+import { apiServiceHooks } from "./apiservices.ts";
 import { fieldObject, obj } from "./shape.ts";
 
 function b64(s: string): string {
@@ -113,6 +114,7 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
     "/Service": serviceHooks(services),
     "certificates.k8s.io/CertificateSigningRequest": csrHooks(),
     "flowcontrol.apiserver.k8s.io/FlowSchema": flowSchemaHooks(),
+    "apiregistration.k8s.io/APIService": apiServiceHooks(),
     "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration": priorityLevelHooks(),
   };
   for (const kind of WORKLOAD_KINDS) table[kind] = lazyHooks(kind, load);

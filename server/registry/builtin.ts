@@ -360,6 +360,16 @@ const ROWS: Row[] = [
     subMeta: true,
   },
   {
+    g: "apiregistration.k8s.io",
+    v: "v1",
+    kind: "APIService",
+    res: "apiservices",
+    cluster: true,
+    cat: ["api-extensions"],
+    sub: ["status"],
+    noGeneration: true,
+  },
+  {
     g: "flowcontrol.apiserver.k8s.io",
     v: "v1",
     kind: "FlowSchema",

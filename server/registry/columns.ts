@@ -5,6 +5,7 @@
  */
 import { csrCondition } from "../kinds/certificates.ts";
 import { missingPriorityLevel } from "../kinds/flowcontrol.ts";
+import { apiServiceAvailable, apiServiceService } from "../kinds/apiservices.ts";
 import type { KubeObject, TableColumn } from "./types.ts";
 import { labelSelectorString } from "../../api/labels.ts";
 
@@ -538,6 +539,11 @@ export const builtinColumns: Record<string, TableColumn[]> = {
   ],
   "storage.k8s.io/VolumeAttributesClass": [col("DriverName", str("driverName", "")), ageColumn],
   "node.k8s.io/RuntimeClass": [col("Handler", str("handler", "")), ageColumn],
+  "apiregistration.k8s.io/APIService": [
+    col("Service", apiServiceService),
+    col("Available", apiServiceAvailable),
+    ageColumn,
+  ],
   "flowcontrol.apiserver.k8s.io/FlowSchema": [
     col("PriorityLevel", str("spec.priorityLevelConfiguration.name", "")),
     col("MatchingPrecedence", (o) => at(o, "spec.matchingPrecedence") ?? 0, { type: "integer" }),

@@ -27,6 +27,7 @@ const NAME_RULES: Record<string, NameRule> = {
   "/Namespace": "label",
   "/Service": "dns1035",
   "certificates.k8s.io/CertificateSigningRequest": "pathSegment",
+  "apiregistration.k8s.io/APIService": "pathSegment",
   "rbac.authorization.k8s.io/Role": "pathSegment",
   "rbac.authorization.k8s.io/ClusterRole": "pathSegment",
   "rbac.authorization.k8s.io/RoleBinding": "pathSegment",
