@@ -23,18 +23,12 @@ import { installReviews } from "./kinds/reviews.ts";
 import { ServiceIpAllocator } from "./kinds/service_ip.ts";
 import { clusterIPsOf, nodePortRange, nodePortsOf } from "./kinds/services.ts";
 import { builtinHooks, SYSTEM_PRIORITY_CLASSES } from "./kinds/hooks.ts";
-import {
-  AUTO_UPDATE,
-  MANDATORY_FLOW_SCHEMAS,
-  MANDATORY_PRIORITY_LEVELS,
-} from "./kinds/flowcontrol.ts";
 import type { ObjectLookup, ResourceType } from "./registry/types.ts";
 import { builtinResourceTypes, subresourceKindType } from "./registry/builtin.ts";
 import { SUBRESOURCES } from "./registry/subresources.ts";
 import { installTokenRequest } from "./kinds/token_request.ts";
 import { installEventsV1 } from "./kinds/events.ts";
-import { installHpaV1 } from "./kinds/hpa_v1.ts";
-import { localApiService } from "./kinds/apiservices.ts";
+import { installHpaV1 } from "./kinds/hpa_v1_serve.ts";
 import {
   type ServiceAccountLookup,
   ServiceAccountTokens,
@@ -213,41 +207,15 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         });
       }
     }
-    // API Priority and Fairness: the configuration upstream's apiserver keeps (mandatory).
-    const group = "flowcontrol.apiserver.k8s.io";
-    const levelType = registry.lookup(group, "v1", "prioritylevelconfigurations")!;
-    for (const [name, spec] of Object.entries(MANDATORY_PRIORITY_LEVELS)) {
-      if (!(await client.get(levelType, "", name))) {
-        await client.create(levelType, {
-          apiVersion: `${group}/v1`,
-          kind: "PriorityLevelConfiguration",
-          metadata: { name, annotations: AUTO_UPDATE },
-          spec: structuredClone(spec),
-        });
-      }
+    // What upstream's apiserver keeps of priority and fairness and of APIServices, made the
+    // first time either is asked for (an idle server need not hold them).
+    const clusterObjects = () => import("./kinds/cluster_objects.ts");
+    for (const resource of ["prioritylevelconfigurations", "flowschemas"]) {
+      registry.lookup("flowcontrol.apiserver.k8s.io", "v1", resource)!.firstUse = async () =>
+        await (await clusterObjects()).ensureFlowControl(client, registry);
     }
-    const schemaType = registry.lookup(group, "v1", "flowschemas")!;
-    for (const [name, spec] of Object.entries(MANDATORY_FLOW_SCHEMAS)) {
-      if (!(await client.get(schemaType, "", name))) {
-        await client.create(schemaType, {
-          apiVersion: `${group}/v1`,
-          kind: "FlowSchema",
-          metadata: { name, annotations: AUTO_UPDATE },
-          spec: structuredClone(spec),
-        });
-      }
-    }
-    // The Local APIServices of the built-in group versions, as upstream's aggregator registers.
-    const apiServiceType = registry.lookup("apiregistration.k8s.io", "v1", "apiservices")!;
-    const builtins = new Set(
-      registry.all().filter((t) => !t.custom).map((t) => `${t.group}/${t.version}`),
-    );
-    for (const gv of builtins) {
-      const [group, version] = gv.split("/") as [string, string];
-      if (!(await client.get(apiServiceType, "", `${version}.${group}`))) {
-        await client.create(apiServiceType, localApiService(group, version));
-      }
-    }
+    registry.lookup("apiregistration.k8s.io", "v1", "apiservices")!.firstUse = async () =>
+      await (await clusterObjects()).ensureLocalApiServices(client, registry);
     const svcType = registry.lookup("", "v1", "services")!;
     if (!(await client.get(svcType, "default", "kubernetes"))) {
       await client.create(svcType, {

@@ -157,16 +157,3 @@ function validateApiService(o: KubeObject): StatusCause[] {
   }
   return out;
 }
-
-/** The AVAILABLE column: the Available condition's status, with its reason when not True. */
-export function apiServiceAvailable(o: KubeObject): string {
-  const c = items(obj(o.status)?.conditions).find((x) => x.type === "Available");
-  if (!c) return "Unknown";
-  return c.status === "True" ? "True" : `${c.status} (${c.reason ?? ""})`;
-}
-
-/** The SERVICE column: Local, or namespace/name. */
-export function apiServiceService(o: KubeObject): string {
-  const s = obj(obj(o.spec)?.service);
-  return s ? `${s.namespace ?? ""}/${s.name ?? ""}` : "Local";
-}

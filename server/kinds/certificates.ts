@@ -267,12 +267,3 @@ export function validateSignerName(path: string, name: string): StatusCause[] {
   if (name.length > max) out.push(tooLong(path, max));
   return out;
 }
-
-/** The CONDITION column: Denied, Approved or Pending, then Failed and Issued when they hold. */
-export function csrCondition(o: KubeObject): string {
-  const types = new Set(items(obj(o.status)?.conditions).map((c) => c.type));
-  let s = types.has(DENIED) ? "Denied" : types.has(APPROVED) ? "Approved" : "Pending";
-  if (types.has(FAILED)) s += ",Failed";
-  if (obj(o.status)?.certificate) s += ",Issued";
-  return s;
-}

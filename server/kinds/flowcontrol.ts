@@ -442,10 +442,3 @@ function conditionCauses(o: KubeObject): StatusCause[] {
   });
   return out;
 }
-
-/** The MISSINGPL column: whether the referenced priority level is missing (its Dangling
- * condition), `?` until something has looked. */
-export function missingPriorityLevel(o: KubeObject): string {
-  const dangling = items(obj(o.status)?.conditions).find((c) => c.type === "Dangling");
-  return dangling ? String(dangling.status ?? "?") : "?";
-}

@@ -11,9 +11,6 @@ import { forbidden as fieldForbidden, invalid } from "../../api/schema/field_err
 import type { StatusCause } from "../../api/status.ts";
 import { type ServiceAllocators, serviceHooks } from "./services.ts";
 import { validateConfigMap, validateSecret } from "./config_data.ts";
-import { csrHooks } from "./certificates.ts";
-import { flowSchemaHooks, priorityLevelHooks } from "./flowcontrol.ts";
-import { apiServiceHooks } from "./apiservices.ts";
 import { fieldObject, obj } from "./shape.ts";
 
 function b64(s: string): string {
@@ -53,22 +50,33 @@ export const WORKLOAD_KINDS = [
   "/Node",
 ];
 
+/** The kinds whose hooks cluster_hooks.ts makes (cluster_hooks_test.ts checks the list). */
+export const CLUSTER_KINDS = [
+  "certificates.k8s.io/CertificateSigningRequest",
+  "flowcontrol.apiserver.k8s.io/FlowSchema",
+  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+  "apiregistration.k8s.io/APIService",
+];
+
 /**
  * The hooks of `kind` from a table loaded on first use. A write prepares before it validates,
- * so the prepare hooks load the table and validation finds it there. Only prepare and validate
- * are forwarded: the lazily loaded kinds hold nothing to give back or warn about
- * (workload_hooks_test.ts checks), so their writes and deletes take no extra turns for it.
+ * so the prepare hooks load the table and validation (and a status write's rules, and the
+ * warnings) find it there. Nothing is given back after writes or deletes: the lazily loaded
+ * kinds hold nothing (workload_hooks_test.ts checks), so those take no extra turns for it.
  */
 function lazyHooks(kind: string, load: () => Promise<HookTable>): ResourceHooks {
   let hooks: ResourceHooks | undefined;
   const get = async () => hooks ??= (await load())[kind] ?? {};
+  const loaded = () => {
+    if (!hooks) throw new Error(`the rules of ${kind} were used before they were loaded`);
+    return hooks;
+  };
   return {
     prepareCreate: async (o, ctx) => await (await get()).prepareCreate?.(o, ctx),
     prepareUpdate: async (o, old, ctx) => await (await get()).prepareUpdate?.(o, old, ctx),
-    validate(o, old, subresource) {
-      if (!hooks) throw new Error(`the rules of ${kind} were used before they were loaded`);
-      return hooks.validate?.(o, old, subresource) ?? [];
-    },
+    validate: (o, old, subresource) => loaded().validate?.(o, old, subresource) ?? [],
+    validateStatus: (o, old) => loaded().validateStatus?.(o, old) ?? [],
+    warnings: (o) => loaded().warnings?.(o) ?? [],
   };
 }
 
@@ -112,12 +120,11 @@ export function builtinHooks(services: ServiceAllocators, objects: ObjectLookup)
       },
     },
     "/Service": serviceHooks(services),
-    "certificates.k8s.io/CertificateSigningRequest": csrHooks(),
-    "flowcontrol.apiserver.k8s.io/FlowSchema": flowSchemaHooks(),
-    "apiregistration.k8s.io/APIService": apiServiceHooks(),
-    "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration": priorityLevelHooks(),
   };
   for (const kind of WORKLOAD_KINDS) table[kind] = lazyHooks(kind, load);
+  let cluster: Promise<HookTable> | undefined;
+  const loadCluster = () => cluster ??= import("./cluster_hooks.ts").then((m) => m.clusterHooks());
+  for (const kind of CLUSTER_KINDS) table[kind] = lazyHooks(kind, loadCluster);
   return table;
 }
 

@@ -4,8 +4,9 @@
  * and conditions it cannot hold travel in upstream's round-trip annotations
  * (`autoscaling.alpha.kubernetes.io/...`), in v1's own MetricSpec shapes, so a v1 client that
  * reads and writes an object back loses nothing. Charts and clients written for v1 keep working.
+ * Loaded on the first request for a v1 HPA (hpa_v1_serve.ts).
  */
-import type { KubeObject, ObjectConversion, ResourceType } from "../registry/types.ts";
+import type { KubeObject, ObjectConversion } from "../registry/types.ts";
 import { items, type Obj, obj } from "./shape.ts";
 
 const METRICS = "autoscaling.alpha.kubernetes.io/metrics";
@@ -369,28 +370,3 @@ export function hpaFromV1(o: KubeObject): KubeObject {
 }
 
 export const hpaV1Conversion: ObjectConversion = { toStored: hpaFromV1, fromStored: hpaToV1 };
-
-/**
- * Serves autoscaling/v1 HPAs from the autoscaling/v2 store: same keys, converted on the way in
- * and out; columns and field selectors read the stored (v2) form.
- */
-export function installHpaV1(types: ResourceType[]): void {
-  const v2 = types.find((t) =>
-    t.group === "autoscaling" && t.version === "v2" && t.kind === "HorizontalPodAutoscaler"
-  );
-  const v1 = types.find((t) =>
-    t.group === "autoscaling" && t.version === "v1" && t.kind === "HorizontalPodAutoscaler"
-  );
-  if (!v2 || !v1) return;
-  v1.storagePrefix = v2.storagePrefix;
-  v1.storageVersion = v2.version;
-  v1.convert = hpaV1Conversion;
-  v1.fieldSelectors = v2.fieldSelectors;
-  const stored = new WeakMap<KubeObject, KubeObject>();
-  const v2Of = (o: KubeObject) => {
-    let s = stored.get(o);
-    if (!s) stored.set(o, s = hpaFromV1(o));
-    return s;
-  };
-  v1.columns = v2.columns.map((c) => ({ ...c, cell: (o, now) => c.cell(v2Of(o), now) }));
-}

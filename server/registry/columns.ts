@@ -3,9 +3,6 @@
  * from upstream (`kubectl get`, `-o wide`). Each column reads the object; AGE is a column like
  * the others.
  */
-import { csrCondition } from "../kinds/certificates.ts";
-import { missingPriorityLevel } from "../kinds/flowcontrol.ts";
-import { apiServiceAvailable, apiServiceService } from "../kinds/apiservices.ts";
 import type { KubeObject, TableColumn } from "./types.ts";
 import { labelSelectorString } from "../../api/labels.ts";
 
@@ -210,6 +207,38 @@ function accessModes(o: KubeObject, path: string): string {
     ReadWriteOncePod: "RWOP",
   };
   return arr(at(o, path)).map((m) => short[m as unknown as string] ?? m).join(",");
+}
+
+/** A condition of the object's status by type. */
+function condition(o: KubeObject, type: string): Obj | undefined {
+  return arr(at(o, "status.conditions")).find((c) => c.type === type);
+}
+
+/** A CertificateSigningRequest's CONDITION: Denied, Approved or Pending, then Failed, Issued. */
+function csrCondition(o: KubeObject): string {
+  let s = condition(o, "Denied") ? "Denied" : condition(o, "Approved") ? "Approved" : "Pending";
+  if (condition(o, "Failed")) s += ",Failed";
+  if (at(o, "status.certificate")) s += ",Issued";
+  return s;
+}
+
+/** A FlowSchema's MISSINGPL: its Dangling condition's status, `?` until something looked. */
+function missingPriorityLevel(o: KubeObject): string {
+  const dangling = condition(o, "Dangling");
+  return dangling ? String(dangling.status ?? "?") : "?";
+}
+
+/** An APIService's AVAILABLE: the condition's status, with its reason when not True. */
+function apiServiceAvailable(o: KubeObject): string {
+  const c = condition(o, "Available");
+  if (!c) return "Unknown";
+  return c.status === "True" ? "True" : `${c.status} (${c.reason ?? ""})`;
+}
+
+/** An APIService's SERVICE: Local, or namespace/name. */
+function apiServiceService(o: KubeObject): string {
+  const s = at(o, "spec.service") as Obj | undefined;
+  return s ? `${s.namespace ?? ""}/${s.name ?? ""}` : "Local";
 }
 
 const str = (path: string, fallback = "<none>") => (o: KubeObject) => {

@@ -141,6 +141,11 @@ export interface ResourceType {
   /** The storage version (other served versions of the same group/resource convert with "none"). */
   storageVersion: string;
   hooks?: ResourceHooks;
+  /**
+   * Runs once before the first request for the kind is served (the server's own objects of a
+   * kind few clients read, made when someone first asks rather than on every start).
+   */
+  firstUse?: () => Promise<void>;
 }
 
 export interface ObjectConversion {

@@ -4,7 +4,7 @@
  */
 import { ApiError, methodNotAllowed, noAcceptableMediaType } from "../../api/status.ts";
 import { forbiddenRequest } from "../auth/forbidden.ts";
-import type { UserInfo } from "../registry/types.ts";
+import type { ResourceType, UserInfo } from "../registry/types.ts";
 import type { RequestAttributes } from "../auth/types.ts";
 import { asObject, decodeBody } from "./body.ts";
 import { type Call, isDryRun, type RestServices } from "./context.ts";
@@ -38,6 +38,21 @@ function verbOf(method: string, hasName: boolean, watch: boolean): string {
     default:
       return method.toLowerCase();
   }
+}
+
+const started = new WeakMap<ResourceType, Promise<void>>();
+
+/** Runs a kind's first-use preparation once (again after a failure). */
+function firstUse(t: ResourceType, prepare: () => Promise<void>): Promise<void> {
+  let run = started.get(t);
+  if (!run) {
+    run = prepare().catch((e) => {
+      started.delete(t);
+      throw e;
+    });
+    started.set(t, run);
+  }
+  return run;
 }
 
 export async function handleResourceRequest(
@@ -86,6 +101,7 @@ export async function handleResourceRequest(
   const decision = await svc.authorizer.authorize(attrs);
   if (!decision.allowed) throw forbiddenRequest(attrs);
   const call: Call = { t, path, query, req, user, warnings: [] };
+  if (t.firstUse) await firstUse(t, t.firstUse);
   try {
     switch (verb) {
       case "get":
