@@ -30,209 +30,101 @@ function isCpuUtilization(m: Obj): boolean {
     obj(r.target)?.averageUtilization !== undefined;
 }
 
-/** A v2 MetricSpec as v1's MetricSpec (the round-trip annotation's shape). */
-function specToV1(m: Obj): Obj {
-  const target = (s: Obj | undefined) => obj(s?.target) ?? {};
-  const metric = (s: Obj | undefined) => obj(s?.metric) ?? {};
+/** Each metric source's v2 fields (dotted paths) and the flat v1 fields they are. */
+type Fields = Record<string, readonly (readonly [v2: string, v1: string])[]>;
+
+const SPEC_FIELDS: Fields = {
+  resource: [
+    ["name", "name"],
+    ["target.averageUtilization", "targetAverageUtilization"],
+    ["target.averageValue", "targetAverageValue"],
+  ],
+  containerResource: [
+    ["name", "name"],
+    ["container", "container"],
+    ["target.averageUtilization", "targetAverageUtilization"],
+    ["target.averageValue", "targetAverageValue"],
+  ],
+  object: [
+    ["describedObject", "target"],
+    ["metric.name", "metricName"],
+    ["metric.selector", "selector"],
+    ["target.value", "targetValue"],
+    ["target.averageValue", "averageValue"],
+  ],
+  pods: [
+    ["metric.name", "metricName"],
+    ["metric.selector", "selector"],
+    ["target.averageValue", "targetAverageValue"],
+  ],
+  external: [
+    ["metric.name", "metricName"],
+    ["metric.selector", "metricSelector"],
+    ["target.value", "targetValue"],
+    ["target.averageValue", "targetAverageValue"],
+  ],
+};
+
+/** The status side: the same shapes, with `current` for `target`. */
+const STATUS_FIELDS: Fields = Object.fromEntries(
+  Object.entries(SPEC_FIELDS).map(([source, pairs]) => [
+    source,
+    pairs.map(([v2, v1]) =>
+      [
+        v2.replace(/^target\./, "current."),
+        v1.replace(/^target(?=[A-Z])/, "current"),
+      ] as const
+    ),
+  ]),
+);
+
+function getPath(o: Obj, path: string): unknown {
+  let v: unknown = o;
+  for (const k of path.split(".")) v = obj(v)?.[k];
+  return v;
+}
+
+function setPath(o: Obj, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let at = o;
+  for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as Obj;
+  at[keys.at(-1)!] = value;
+}
+
+/** A v2 MetricSpec or MetricStatus in v1's flat shape (the round-trip annotations'). */
+function toV1(m: Obj, fields: Fields): Obj {
   const out: Obj = { type: m.type };
-  const r = obj(m.resource);
-  const cr = obj(m.containerResource);
-  const o = obj(m.object);
-  const p = obj(m.pods);
-  const e = obj(m.external);
-  if (r) {
-    out.resource = compact({
-      name: r.name,
-      targetAverageUtilization: target(r).averageUtilization,
-      targetAverageValue: target(r).averageValue,
-    });
-  }
-  if (cr) {
-    out.containerResource = compact({
-      name: cr.name,
-      container: cr.container,
-      targetAverageUtilization: target(cr).averageUtilization,
-      targetAverageValue: target(cr).averageValue,
-    });
-  }
-  if (o) {
-    out.object = compact({
-      target: o.describedObject,
-      metricName: metric(o).name,
-      selector: metric(o).selector,
-      targetValue: target(o).value,
-      averageValue: target(o).averageValue,
-    });
-  }
-  if (p) {
-    out.pods = compact({
-      metricName: metric(p).name,
-      selector: metric(p).selector,
-      targetAverageValue: target(p).averageValue,
-    });
-  }
-  if (e) {
-    out.external = compact({
-      metricName: metric(e).name,
-      metricSelector: metric(e).selector,
-      targetValue: target(e).value,
-      targetAverageValue: target(e).averageValue,
-    });
+  for (const [source, pairs] of Object.entries(fields)) {
+    const src = obj(m[source]);
+    if (!src) continue;
+    const flat: Obj = {};
+    for (const [v2, v1] of pairs) {
+      const v = getPath(src, v2);
+      if (v !== undefined) flat[v1] = v;
+    }
+    out[source] = flat;
   }
   return out;
 }
 
-/** A v2 MetricTarget from v1's flat fields. */
-function target(value: unknown, averageValue: unknown, averageUtilization?: unknown): Obj {
-  if (averageUtilization !== undefined) {
-    return { type: "Utilization", averageUtilization };
-  }
-  if (averageValue !== undefined) return { type: "AverageValue", averageValue };
-  return compact({ type: "Value", value });
-}
-
-/** v1's MetricSpec (from the annotation) as a v2 MetricSpec. */
-function specFromV1(m: Obj): Obj {
+/** v1's flat MetricSpec or MetricStatus as v2's; a spec's target type follows what is set. */
+function fromV1(m: Obj, fields: Fields, spec: boolean): Obj {
   const out: Obj = { type: m.type };
-  const r = obj(m.resource);
-  const cr = obj(m.containerResource);
-  const o = obj(m.object);
-  const p = obj(m.pods);
-  const e = obj(m.external);
-  const metric = (name: unknown, selector: unknown) => compact({ name, selector });
-  if (r) {
-    out.resource = {
-      name: r.name,
-      target: target(undefined, r.targetAverageValue, r.targetAverageUtilization),
-    };
-  }
-  if (cr) {
-    out.containerResource = {
-      name: cr.name,
-      container: cr.container,
-      target: target(undefined, cr.targetAverageValue, cr.targetAverageUtilization),
-    };
-  }
-  if (o) {
-    out.object = {
-      describedObject: o.target,
-      metric: metric(o.metricName, o.selector),
-      target: target(o.targetValue, o.averageValue),
-    };
-  }
-  if (p) {
-    out.pods = {
-      metric: metric(p.metricName, p.selector),
-      target: { type: "AverageValue", averageValue: p.targetAverageValue },
-    };
-  }
-  if (e) {
-    out.external = {
-      metric: metric(e.metricName, e.metricSelector),
-      target: target(e.targetValue, e.targetAverageValue),
-    };
-  }
-  return out;
-}
-
-/** A v2 MetricStatus as v1's. */
-function statusToV1(m: Obj): Obj {
-  const current = (s: Obj | undefined) => obj(s?.current) ?? {};
-  const metric = (s: Obj | undefined) => obj(s?.metric) ?? {};
-  const out: Obj = { type: m.type };
-  const r = obj(m.resource);
-  const cr = obj(m.containerResource);
-  const o = obj(m.object);
-  const p = obj(m.pods);
-  const e = obj(m.external);
-  if (r) {
-    out.resource = compact({
-      name: r.name,
-      currentAverageUtilization: current(r).averageUtilization,
-      currentAverageValue: current(r).averageValue,
-    });
-  }
-  if (cr) {
-    out.containerResource = compact({
-      name: cr.name,
-      container: cr.container,
-      currentAverageUtilization: current(cr).averageUtilization,
-      currentAverageValue: current(cr).averageValue,
-    });
-  }
-  if (o) {
-    out.object = compact({
-      target: o.describedObject,
-      metricName: metric(o).name,
-      selector: metric(o).selector,
-      currentValue: current(o).value,
-      averageValue: current(o).averageValue,
-    });
-  }
-  if (p) {
-    out.pods = compact({
-      metricName: metric(p).name,
-      selector: metric(p).selector,
-      currentAverageValue: current(p).averageValue,
-    });
-  }
-  if (e) {
-    out.external = compact({
-      metricName: metric(e).name,
-      metricSelector: metric(e).selector,
-      currentValue: current(e).value,
-      currentAverageValue: current(e).averageValue,
-    });
-  }
-  return out;
-}
-
-/** v1's MetricStatus (from the annotation) as a v2 MetricStatus. */
-function statusFromV1(m: Obj): Obj {
-  const out: Obj = { type: m.type };
-  const r = obj(m.resource);
-  const cr = obj(m.containerResource);
-  const o = obj(m.object);
-  const p = obj(m.pods);
-  const e = obj(m.external);
-  const metric = (name: unknown, selector: unknown) => compact({ name, selector });
-  if (r) {
-    out.resource = {
-      name: r.name,
-      current: compact({
-        averageValue: r.currentAverageValue,
-        averageUtilization: r.currentAverageUtilization,
-      }),
-    };
-  }
-  if (cr) {
-    out.containerResource = {
-      name: cr.name,
-      container: cr.container,
-      current: compact({
-        averageValue: cr.currentAverageValue,
-        averageUtilization: cr.currentAverageUtilization,
-      }),
-    };
-  }
-  if (o) {
-    out.object = {
-      describedObject: o.target,
-      metric: metric(o.metricName, o.selector),
-      current: compact({ value: o.currentValue, averageValue: o.averageValue }),
-    };
-  }
-  if (p) {
-    out.pods = {
-      metric: metric(p.metricName, p.selector),
-      current: compact({ averageValue: p.currentAverageValue }),
-    };
-  }
-  if (e) {
-    out.external = {
-      metric: metric(e.metricName, e.metricSelector),
-      current: compact({ value: e.currentValue, averageValue: e.currentAverageValue }),
-    };
+  for (const [source, pairs] of Object.entries(fields)) {
+    const src = obj(m[source]);
+    if (!src) continue;
+    const nested: Obj = {};
+    for (const [v2, v1] of pairs) if (src[v1] !== undefined) setPath(nested, v2, src[v1]);
+    if (spec) {
+      const t = (nested.target ?? {}) as Obj;
+      t.type = t.averageUtilization !== undefined
+        ? "Utilization"
+        : t.averageValue !== undefined
+        ? "AverageValue"
+        : "Value";
+      nested.target = t;
+    } else nested.current ??= {};
+    out[source] = nested;
   }
   return out;
 }
@@ -259,12 +151,14 @@ export function hpaToV1(o: KubeObject): KubeObject {
   const status = obj(o.status);
   const metrics = items(spec.metrics);
   const cpu = metrics.find(isCpuUtilization);
-  const others = metrics.filter((m) => m !== cpu).map(specToV1);
+  const others = metrics.filter((m) => m !== cpu).map((m) => toV1(m, SPEC_FIELDS));
   if (others.length) annotations[METRICS] = JSON.stringify(others);
   if (spec.behavior !== undefined) annotations[BEHAVIOR] = JSON.stringify(spec.behavior);
   const currentMetrics = items(status?.currentMetrics);
   if (currentMetrics.length) {
-    annotations[CURRENT_METRICS] = JSON.stringify(currentMetrics.map(statusToV1));
+    annotations[CURRENT_METRICS] = JSON.stringify(
+      currentMetrics.map((m) => toV1(m, STATUS_FIELDS)),
+    );
   }
   const conditions = items(status?.conditions);
   if (conditions.length) annotations[CONDITIONS] = JSON.stringify(conditions);
@@ -302,7 +196,7 @@ export function hpaFromV1(o: KubeObject): KubeObject {
   const annotations = { ...(obj(meta.annotations) ?? {}) };
   const spec = obj(o.spec) ?? {};
   const status = obj(o.status);
-  const metrics = (parseList(annotations[METRICS]) ?? []).map(specFromV1);
+  const metrics = (parseList(annotations[METRICS]) ?? []).map((m) => fromV1(m, SPEC_FIELDS, true));
   if (spec.targetCPUUtilizationPercentage !== undefined) {
     metrics.push({
       type: "Resource",
@@ -327,7 +221,9 @@ export function hpaFromV1(o: KubeObject): KubeObject {
       behavior = JSON.parse(annotations[BEHAVIOR] as string);
     } catch { /* ignored, as upstream */ }
   }
-  const currentMetrics = (parseList(annotations[CURRENT_METRICS]) ?? []).map(statusFromV1);
+  const currentMetrics = (parseList(annotations[CURRENT_METRICS]) ?? []).map((m) =>
+    fromV1(m, STATUS_FIELDS, false)
+  );
   const conditions = parseList(annotations[CONDITIONS]);
   for (const k of ROUND_TRIP) delete annotations[k];
   if (Object.keys(annotations).length) meta.annotations = annotations;
