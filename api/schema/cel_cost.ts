@@ -10,7 +10,7 @@
  */
 
 /** Upstream's limits (celconfig.PerCallLimit and RuntimeCELCostBudget). */
-export const PER_CALL_LIMIT = 1_000_000;
+const PER_CALL_LIMIT = 1_000_000;
 export const RUNTIME_BUDGET = 10_000_000;
 
 /** Upstream's error text for an evaluation cut short by the per-call limit. */
@@ -64,20 +64,17 @@ export function installMeter(env: MeteredEnvironment): void {
 }
 
 /**
- * Runs `evaluation` (a call of a compiled expression) with at most `limit` steps: its value and
- * cost, or a CostLimitError past the limit.
+ * Runs `evaluation` (a call of a compiled expression) with at most `limit` steps: its value, or
+ * a CostLimitError past the limit. lastCost() then tells the steps it took.
  */
-export function metered<T>(
-  evaluation: () => T,
-  limit = PER_CALL_LIMIT,
-): { value: T; cost: number } {
+export function metered<T>(evaluation: () => T, limit = PER_CALL_LIMIT): T {
   const saved = { ...meter };
   meter.used = 0;
   meter.limit = limit;
   try {
     const value = evaluation();
     if (meter.used > meter.limit) throw new CostLimitError();
-    return { value, cost: meter.used };
+    return value;
   } finally {
     last = meter.used;
     meter.used = saved.used;

@@ -64,11 +64,6 @@ export function findAllPattern(pattern: string, value: string, n: number): strin
   return out;
 }
 
-/** Whether a schema (any JSON) has a `pattern` keyword somewhere: a cheap first look. */
-export function mayHavePatterns(schema: unknown): boolean {
-  return schema !== undefined && JSON.stringify(schema).includes('"pattern"');
-}
-
 /** Values of these keywords are data, not schemas: a `pattern` key inside is not a keyword. */
 const DATA_KEYWORDS = new Set(["default", "enum", "example", "x-kubernetes-validations"]);
 const MAX_DEPTH = 64;

@@ -222,7 +222,7 @@ export function compileCel(rule: string) {
   if (!p) {
     try {
       const program = e.env.parse(renameCalls(rule)) as (vars: Record<string, unknown>) => unknown;
-      p = (vars: Record<string, unknown>) => metered(() => program(vars)).value;
+      p = (vars: Record<string, unknown>) => metered(() => program(vars));
     } catch (err) {
       p = err instanceof Error ? err : new Error(String(err));
     }

@@ -149,6 +149,14 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether a schema (any JSON) names `keyword` anywhere: a cheap first look before a walk, which
+ * may also find it where it is a property's name or data.
+ */
+export function mentionsKeyword(schema: unknown, keyword: string): boolean {
+  return schema !== undefined && JSON.stringify(schema).includes(`"${keyword}"`);
+}
+
 /** The JSON type name of a value, as upstream validation reports it. */
 export function jsonTypeName(v: unknown): string {
   if (v === null || v === undefined) return "null";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { derefSchema, memoizedPerNode } from "./schema_node.ts";
+import { derefSchema, memoizedPerNode, mentionsKeyword } from "./schema_node.ts";
 import type { Schema, SchemaResolver } from "./types.ts";
 
 const resolverOf = (defs: Record<string, Schema>): SchemaResolver => ({
@@ -34,4 +34,11 @@ Deno.test("derefSchema: siblings of a $ref win, the result is shared, broken ref
   const plain: Schema = { type: "integer" };
   assert.equal(derefSchema(plain, r), plain);
   assert.throws(() => derefSchema({ $ref: "#/components/schemas/Missing" }, r), /Unresolved/);
+});
+
+Deno.test("mentionsKeyword: a first look for a keyword anywhere in a schema", () => {
+  const schema = { type: "object", properties: { a: { type: "string", pattern: "^a$" } } };
+  assert.ok(mentionsKeyword(schema, "pattern"));
+  assert.ok(!mentionsKeyword({ type: "string" }, "pattern"));
+  assert.ok(!mentionsKeyword(undefined, "default"));
 });

@@ -1,6 +1,7 @@
 /**
  * APIServices (apiregistration.k8s.io/v1): which server answers each API group/version. The
- * built-in ones are Local, made on first start as upstream's aggregator registers them; those
+ * built-in ones are Local, registered as upstream's aggregator registers them (when APIServices
+ * are first asked for: cluster_objects.ts); those
  * naming a Service (metrics-server's v1beta1.metrics.k8s.io, which k3s ships) are stored with
  * upstream's rules and marked not available: kno does not proxy to them yet, so their groups
  * stay out of discovery (kubectl would otherwise fail on every discovery call).

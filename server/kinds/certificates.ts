@@ -232,7 +232,7 @@ function validateUpdate(o: KubeObject, old: KubeObject, subresource: string): St
 }
 
 /** Upstream's signer-name rules: `<domain>/<path>`, DNS labels and subdomains, bounded length. */
-export function validateSignerName(path: string, name: string): StatusCause[] {
+function validateSignerName(path: string, name: string): StatusCause[] {
   if (name === "") return [required(path)];
   const segments = name.split("/");
   if (segments.length !== 2) {

@@ -15,7 +15,8 @@ import {
 import { evalJsonPath } from "./jsonpath.ts";
 import { structuralCauses } from "./crd_structural.ts";
 import { forbidden, invalid, required } from "../../api/schema/field_errors.ts";
-import { loadPatternEngine, mayHavePatterns, patternCauses } from "../../api/schema/patterns.ts";
+import { loadPatternEngine, patternCauses } from "../../api/schema/patterns.ts";
+import { mentionsKeyword } from "../../api/schema/schema_node.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -210,16 +211,15 @@ async function loadRules(): Promise<RulesModule> {
   return rulesModule;
 }
 
-function hasRules(schema: unknown): boolean {
-  return schema !== undefined && JSON.stringify(schema).includes('"x-kubernetes-validations"');
-}
+const hasRules = (schema: unknown) => mentionsKeyword(schema, "x-kubernetes-validations");
+const hasPatterns = (schema: unknown) => mentionsKeyword(schema, "pattern");
 
 /** Before a CRD is validated: loads the engines its schemas' rules and patterns need. */
 export async function prepareCrdExpressions(crd: KubeObject): Promise<void> {
   const versions = (crd.spec as CrdSpec | undefined)?.versions;
   if (!Array.isArray(versions)) return;
   if (versions.some((v) => hasRules(v?.schema))) await loadRules();
-  if (versions.some((v) => mayHavePatterns(v?.schema))) await loadPatternEngine();
+  if (versions.some((v) => hasPatterns(v?.schema))) await loadPatternEngine();
 }
 
 /** The CRD's validation rules that do not compile and patterns that are not RE2 (the engines
@@ -234,7 +234,7 @@ export function crdExpressionCauses(crd: KubeObject): StatusCause[] {
       ...(rulesModule && schema && hasRules(schema)
         ? rulesModule.ruleCompileCauses(schema, path)
         : []),
-      ...(schema && mayHavePatterns(schema) ? patternCauses(schema, path) : []),
+      ...(schema && hasPatterns(schema) ? patternCauses(schema, path) : []),
     ];
   });
 }
@@ -305,7 +305,7 @@ export function crdResourceTypes(crd: KubeObject, resolver: SchemaResolver): Res
     if (v.subresources?.scale) t.scale = v.subresources.scale;
     const has = {
       rules: hasRules(v.schema?.openAPIV3Schema),
-      patterns: mayHavePatterns(v.schema?.openAPIV3Schema),
+      patterns: hasPatterns(v.schema?.openAPIV3Schema),
     };
     if (has.rules || has.patterns) t.hooks = expressionHooks(schema, resolver, has);
     return t;

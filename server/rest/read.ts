@@ -19,6 +19,7 @@ import {
 } from "./table.ts";
 import { warningHeader } from "./warning.ts";
 import { applyDefaults } from "../../api/schema/defaults.ts";
+import { mentionsKeyword } from "../../api/schema/schema_node.ts";
 
 /** The object as the requested version sees it (`none` conversion: only apiVersion changes). */
 export function viewJson(t: ResourceType, e: Entry): string {
@@ -47,8 +48,7 @@ export function defaultsOnRead(t: ResourceType): boolean {
   if (!t.custom) return false;
   let has = withDefaults.get(t);
   if (has === undefined) {
-    const schema = t.schema();
-    has = schema !== undefined && JSON.stringify(schema).includes('"default"');
+    has = mentionsKeyword(t.schema(), "default");
     withDefaults.set(t, has);
   }
   return has;
