@@ -262,6 +262,86 @@ Deno.test("API Priority and Fairness objects: upstream's conformance steps, defa
           "spec.rules[0].subjects: Required value: subjects must contain at least one value",
           "spec.rules[0]: Required value: at least one of resourceRules and nonResourceRules has to be non-empty",
         ]);
+        // A rule's lists: `*` stands alone, verbs are the API's, namespaces DNS labels, URLs paths.
+        const rules = await s.api(
+          `${BASE}/flowschemas`,
+          send("POST", {
+            apiVersion: `${GROUP}/v1`,
+            kind: "FlowSchema",
+            metadata: { name: "rules" },
+            spec: {
+              priorityLevelConfiguration: { name: "catch-all" },
+              rules: [{
+                subjects: [
+                  { kind: "ServiceAccount", serviceAccount: { name: "Robot!", namespace: "ns" } },
+                  { kind: "Robot" },
+                  { kind: "User", user: { name: "u" }, group: { name: "g" } },
+                ],
+                resourceRules: [
+                  { verbs: ["*", "get"], apiGroups: ["*", "apps"], resources: ["*", "pods"] },
+                  {
+                    verbs: ["fly"],
+                    apiGroups: [""],
+                    resources: ["pods"],
+                    namespaces: ["Not_A_Label"],
+                  },
+                ],
+                nonResourceRules: [
+                  { verbs: ["get"], nonResourceURLs: ["*", "/healthz"] },
+                  { verbs: ["get"], nonResourceURLs: ["healthz", "/a//b", "/x*"] },
+                ],
+              }],
+            },
+          }),
+        );
+        assert.equal(rules.status, 422);
+        const label = "must consist of lower case alphanumeric characters";
+        assert.deepEqual(
+          (await rules.json()).details.causes.map((c: Obj) =>
+            `${c.field}: ${c.message.replace(new RegExp(`${label}.*`), label)}`
+          ),
+          [
+            `spec.rules[0].subjects[0].serviceAccount.name: Invalid value: "Robot!": a lowercase RFC 1123 subdomain ${label}`,
+            'spec.rules[0].subjects[1].kind: Unsupported value: "Robot": supported values: "Group", "ServiceAccount", "User"',
+            "spec.rules[0].subjects[2].group: Forbidden: group is forbidden when subject kind is not 'Group'",
+            `spec.rules[0].resourceRules[0].verbs: Invalid value: ["*","get"]: if '*' is present, must not specify other verbs`,
+            `spec.rules[0].resourceRules[0].apiGroups: Invalid value: ["*","apps"]: if '*' is present, must not specify other api groups`,
+            `spec.rules[0].resourceRules[0].resources: Invalid value: ["*","pods"]: if '*' is present, must not specify other resources`,
+            "spec.rules[0].resourceRules[0].namespaces: Required value: resource rules that are not cluster scoped must supply at least one namespace",
+            'spec.rules[0].resourceRules[1].verbs: Unsupported value: ["fly"]: supported values: "create", "delete", "deletecollection", "get", "list", "patch", "proxy", "update", "watch"',
+            `spec.rules[0].resourceRules[1].namespaces[0]: Invalid value: "Not_A_Label": each member of this list must be '*' or a DNS-1123 label; a lowercase RFC 1123 label ${label}`,
+            `spec.rules[0].nonResourceRules[0].nonResourceURLs: Invalid value: ["*","/healthz"]: if '*' is present, must not specify other non-resource URLs`,
+            'spec.rules[0].nonResourceRules[1].nonResourceURLs[0]: Invalid value: "healthz": must start with slash',
+            'spec.rules[0].nonResourceRules[1].nonResourceURLs[1]: Invalid value: "/a//b": must not contain double slash',
+            'spec.rules[0].nonResourceRules[1].nonResourceURLs[2]: Invalid value: "/x*": wildcard can only do suffix matching',
+          ],
+        );
+        const crowded = await s.api(
+          `${BASE}/prioritylevelconfigurations`,
+          send("POST", {
+            apiVersion: `${GROUP}/v1`,
+            kind: "PriorityLevelConfiguration",
+            metadata: { name: "crowded" },
+            spec: {
+              type: "Limited",
+              limited: {
+                lendablePercent: 101,
+                limitResponse: {
+                  type: "Queue",
+                  queuing: { queues: 1_000_000, handSize: 8, queueLengthLimit: 50 },
+                },
+              },
+            },
+          }),
+        );
+        assert.equal(crowded.status, 422);
+        assert.deepEqual(
+          (await crowded.json()).details.causes.map((c: Obj) => `${c.field}: ${c.message}`),
+          [
+            "spec.limited.lendablePercent: Invalid value: 101: must be between 0 and 100, inclusive",
+            "spec.limited.limitResponse.queuing.handSize: Invalid value: 8: required entropy bits of deckSize 1000000 and handSize 8 should not be greater than 60",
+          ],
+        );
       },
     );
   } finally {
