@@ -135,20 +135,6 @@ export function propertySchema(s: Schema, name: string): Schema | undefined {
 /** Keys an embedded resource (or a custom resource's root) always keeps. */
 export const RESOURCE_KEYS: ReadonlySet<string> = new Set(["apiVersion", "kind", "metadata"]);
 
-/** Deep equality of two JSON values (object key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
-  }
-  if (isJsonObject(a) && isJsonObject(b)) {
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
 /**
  * Whether a schema (any JSON) names `keyword` anywhere: a cheap first look before a walk, which
  * may also find it where it is a property's name or data.

@@ -24,9 +24,9 @@ import {
   matchesFormat,
   QUANTITY_MESSAGE_REGEX,
 } from "./formats.ts";
-import { codecOf, isIntOrString, isJsonObject, jsonEqual, jsonTypeName } from "./schema_node.ts";
+import { codecOf, isIntOrString, isJsonObject, jsonTypeName } from "./schema_node.ts";
 import { findsPattern, patternError } from "./patterns.ts";
-import { canonicalJson } from "../patch/json.ts";
+import { canonicalJson, jsonEqual } from "../patch/json.ts";
 
 /** `spec.x in body must be of type integer: "string"`, with the actual type as the value. */
 export function typeFail(path: string, expected: string, value: unknown): StatusCause {
