@@ -3,6 +3,7 @@
  * field names, kept once as core/v1 objects (as upstream keeps them), so an event written through
  * either API is read through both (`kubectl get events` sees what a new-API recorder wrote).
  */
+import { storedFormColumns } from "../registry/columns.ts";
 import type { KubeObject, ObjectConversion, ResourceType } from "../registry/types.ts";
 
 type Obj = Record<string, unknown>;
@@ -90,12 +91,5 @@ export function installEventsV1(types: ResourceType[]): void {
   v1.fieldSelectors = Object.fromEntries(
     Object.entries(core.fieldSelectors).map(([name, read]) => [renamedSelector(name), read]),
   );
-  // Columns read the view: each row is converted back once, not once per cell.
-  const cores = new WeakMap<KubeObject, KubeObject>();
-  const coreOf = (o: KubeObject) => {
-    let c = cores.get(o);
-    if (!c) cores.set(o, c = eventToCore(o));
-    return c;
-  };
-  v1.columns = core.columns.map((c) => ({ ...c, cell: (o, now) => c.cell(coreOf(o), now) }));
+  v1.columns = storedFormColumns(core.columns, eventToCore);
 }

@@ -3,7 +3,8 @@
  * and out (hpa_v1.ts, loaded on the first v1 request: few clients ask for v1); field selectors
  * and columns read the stored (v2) form.
  */
-import type { KubeObject, ResourceType } from "../registry/types.ts";
+import { storedFormColumns } from "../registry/columns.ts";
+import type { ResourceType } from "../registry/types.ts";
 
 export function installHpaV1(types: ResourceType[]): void {
   const hpa = (version: string) =>
@@ -17,14 +18,8 @@ export function installHpaV1(types: ResourceType[]): void {
   v1.storageVersion = v2.version;
   v1.fieldSelectors = v2.fieldSelectors;
   v1.firstUse = async () => {
-    const { hpaFromV1, hpaV1Conversion } = await import("./hpa_v1.ts");
-    const stored = new WeakMap<KubeObject, KubeObject>();
-    const v2Of = (o: KubeObject) => {
-      let s = stored.get(o);
-      if (!s) stored.set(o, s = hpaFromV1(o));
-      return s;
-    };
-    v1.columns = v2.columns.map((c) => ({ ...c, cell: (o, now) => c.cell(v2Of(o), now) }));
+    const { hpaV1Conversion } = await import("./hpa_v1.ts");
+    v1.columns = storedFormColumns(v2.columns, hpaV1Conversion.toStored);
     v1.convert = hpaV1Conversion;
   };
 }

@@ -306,6 +306,23 @@ const eventColumns: TableColumn[] = (() => {
 })();
 
 /** Columns per "group/Kind" (core: "/Kind"). Kinds not listed print Name and Created At. */
+/**
+ * The columns of the version an object is stored as, for a version served from the same store
+ * (`toStored` converts a served object back): each row is converted once, not once per cell.
+ */
+export function storedFormColumns(
+  columns: TableColumn[],
+  toStored: (o: KubeObject) => KubeObject,
+): TableColumn[] {
+  const stored = new WeakMap<KubeObject, KubeObject>();
+  const storedOf = (o: KubeObject) => {
+    let s = stored.get(o);
+    if (!s) stored.set(o, s = toStored(o));
+    return s;
+  };
+  return columns.map((c) => ({ ...c, cell: (o, now) => c.cell(storedOf(o), now) }));
+}
+
 export const builtinColumns: Record<string, TableColumn[]> = {
   "/Namespace": [col("Status", str("status.phase", "")), ageColumn],
   "/Pod": [
