@@ -44,7 +44,7 @@ export function viewObject(t: ResourceType, obj: KubeObject): KubeObject {
 const withDefaults = new WeakMap<ResourceType, boolean>();
 
 /** Whether a custom resource's schema has defaults to apply to what is read. */
-export function defaultsOnRead(t: ResourceType): boolean {
+function defaultsOnRead(t: ResourceType): boolean {
   if (!t.custom) return false;
   let has = withDefaults.get(t);
   if (has === undefined) {
@@ -338,16 +338,16 @@ async function listFromStore(
   return page;
 }
 
-const INCONSISTENT_CONTINUE = "The provided continue parameter is too old to display a " +
-  "consistent list result. You can start a new list without the continue parameter, or use the " +
-  "continue token in this response to retrieve the remainder of the results. Continuing with " +
-  "the provided token results in an inconsistent list - objects that were created, modified, or " +
-  "deleted between the time the first chunk was returned and now may show up in the list.";
+const CONTINUE_TOO_OLD = "The provided continue parameter is too old to display a consistent " +
+  "list result. You can start a new list without the continue parameter";
+
+const INCONSISTENT_CONTINUE = `${CONTINUE_TOO_OLD}, or use the continue token in this response ` +
+  "to retrieve the remainder of the results. Continuing with the provided token results in an " +
+  "inconsistent list - objects that were created, modified, or deleted between the time the " +
+  "first chunk was returned and now may show up in the list.";
 
 function expiredList() {
-  return expired(
-    "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
-  );
+  return expired(`${CONTINUE_TOO_OLD}.`);
 }
 
 export async function handleList(svc: RestServices, call: Call): Promise<Response> {

@@ -5,11 +5,11 @@
  */
 import { parseResourceVersion } from "./request.ts";
 import { ApiError, badRequest } from "../../api/status.ts";
-import { apiVersionOf, type KubeObject } from "../registry/types.ts";
+import { apiVersionOf, type KubeObject, type ResourceType } from "../registry/types.ts";
 import { type CacheEvent, Entry } from "../storage/cache.ts";
 import { typePrefix } from "../storage/objects.ts";
 import type { Call, RestServices } from "./context.ts";
-import { defaultsOnRead, type Filter, parseFilter, selects, viewJson, viewObject } from "./read.ts";
+import { type Filter, parseFilter, selects, viewJson, viewObject } from "./read.ts";
 import {
   includeObjectOf,
   partialMetadata,
@@ -25,8 +25,14 @@ const MAX_QUEUED_EVENTS = 100_000;
 
 type EventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
-/** Encoded event frames per immutable cache entry (collected with the entry). */
-const FRAMES = new WeakMap<Entry, Partial<Record<EventType, Uint8Array>>>();
+type Frames = Partial<Record<EventType, Uint8Array>>;
+
+/**
+ * Encoded event frames by the resource type they show an entry as (its view: the stored JSON,
+ * another version's conversion, a custom resource defaulted on read) and by immutable cache
+ * entry, collected with either: every plain watcher of one view encodes an event once.
+ */
+const FRAMES = new WeakMap<ResourceType, WeakMap<Entry, Frames>>();
 
 export function handleWatch(svc: RestServices, call: Call): Response {
   const { t, query } = call;
@@ -56,14 +62,14 @@ export function handleWatch(svc: RestServices, call: Call): Response {
 
   const frame = (type: EventType, objJson: string) =>
     enc.encode(`{"type":"${type}","object":${objJson}}\n`);
-  /** An event's bytes, encoded once and shared by every plain watcher of the same version. */
+  let viewFrames = FRAMES.get(t);
+  if (!viewFrames) FRAMES.set(t, viewFrames = new WeakMap());
+  /** An event's bytes, encoded once and shared by every plain watcher of the same view. */
   const entryFrame = (type: EventType, e: Entry): Uint8Array => {
-    if (table || metadataOnly || e.apiVersion !== apiVersionOf(t) || defaultsOnRead(t)) {
-      return frame(type, eventJson(e));
-    }
-    let frames = FRAMES.get(e);
-    if (!frames) FRAMES.set(e, frames = {});
-    return frames[type] ??= frame(type, e.json);
+    if (table || metadataOnly) return frame(type, eventJson(e));
+    let frames = viewFrames.get(e);
+    if (!frames) viewFrames.set(e, frames = {});
+    return frames[type] ??= frame(type, viewJson(t, e));
   };
   const eventJson = (e: Entry | KubeObject): string => {
     const obj = e instanceof Entry ? e.obj : e;
