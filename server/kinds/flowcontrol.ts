@@ -15,7 +15,7 @@ import {
   required,
 } from "../../api/schema/field_errors.ts";
 import type { StatusCause } from "../../api/status.ts";
-import type { KubeObject, ResourceHooks } from "../registry/types.ts";
+import { ALL_VERBS, type KubeObject, type ResourceHooks } from "../registry/types.ts";
 import { items, type Obj, obj } from "./shape.ts";
 
 const ALL = ["*"];
@@ -60,17 +60,8 @@ export const MANDATORY_FLOW_SCHEMAS: Record<string, Obj> = {
 /** The annotation upstream's bootstrap objects carry: the server keeps their spec current. */
 export const AUTO_UPDATE = { "apf.kubernetes.io/autoupdate-spec": "true" };
 
-const VERBS = [
-  "create",
-  "delete",
-  "deletecollection",
-  "get",
-  "list",
-  "patch",
-  "proxy",
-  "update",
-  "watch",
-];
+/** The verbs a rule may name: every verb of a resource, and proxy. */
+const VERBS: string[] = [...ALL_VERBS, "proxy"].sort();
 const MAX_QUEUES = 10_000_000;
 const MAX_HASH_BITS = 60;
 
@@ -142,13 +133,12 @@ function validateFlowSchema(o: KubeObject): StatusCause[] {
     out.push(notSupported("spec.distinguisherMethod.type", method.type, ["ByNamespace", "ByUser"]));
   }
   const level = obj(spec.priorityLevelConfiguration)?.name;
-  if (typeof level === "string" && level !== "") {
-    for (const msg of isDns1123Subdomain(level)) {
-      out.push(invalid("spec.priorityLevelConfiguration.name", level, msg));
-    }
-  } else {out.push(
-      required("spec.priorityLevelConfiguration.name", "must reference a priority level"),
-    );}
+  const levelAt = "spec.priorityLevelConfiguration.name";
+  if (typeof level !== "string" || level === "") {
+    out.push(required(levelAt, "must reference a priority level"));
+  } else {
+    for (const msg of isDns1123Subdomain(level)) out.push(invalid(levelAt, level, msg));
+  }
   items(spec.rules).forEach((rule, i) => out.push(...validateRule(rule, `spec.rules[${i}]`)));
   return [...out, ...mandatoryCause(o, MANDATORY_FLOW_SCHEMAS)];
 }
@@ -222,13 +212,16 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
 }
 
+/** `*` must stand alone in a rule's list (`what`: the list's members, as the message names them). */
+function wildcardAlone(values: string[], at: string, what: string): StatusCause[] {
+  return values.length > 1 && values.includes("*")
+    ? [invalid(at, values, `if '*' is present, must not specify other ${what}`)]
+    : [];
+}
+
 function validateVerbs(verbs: string[], at: string): StatusCause[] {
   if (!verbs.length) return [required(at, "verbs must contain at least one value")];
-  if (verbs.includes("*")) {
-    return verbs.length > 1
-      ? [invalid(at, verbs, "if '*' is present, must not specify other verbs")]
-      : [];
-  }
+  if (verbs.includes("*")) return wildcardAlone(verbs, at, "verbs");
   return verbs.every((v) => VERBS.includes(v)) ? [] : [notSupported(at, verbs, VERBS)];
 }
 
@@ -237,19 +230,13 @@ function validateResourceRule(r: Obj, at: string): StatusCause[] {
   const groups = strings(r.apiGroups);
   if (!groups.length) {
     out.push(required(`${at}.apiGroups`, "resource rules must supply at least one api group"));
-  } else if (groups.length > 1 && groups.includes("*")) {
-    out.push(
-      invalid(`${at}.apiGroups`, groups, "if '*' is present, must not specify other api groups"),
-    );
   }
+  out.push(...wildcardAlone(groups, `${at}.apiGroups`, "api groups"));
   const resources = strings(r.resources);
   if (!resources.length) {
     out.push(required(`${at}.resources`, "resource rules must supply at least one resource"));
-  } else if (resources.length > 1 && resources.includes("*")) {
-    out.push(
-      invalid(`${at}.resources`, resources, "if '*' is present, must not specify other resources"),
-    );
   }
+  out.push(...wildcardAlone(resources, `${at}.resources`, "resources"));
   const namespaces = strings(r.namespaces);
   if (!namespaces.length && r.clusterScope !== true) {
     out.push(
@@ -259,15 +246,7 @@ function validateResourceRule(r: Obj, at: string): StatusCause[] {
       ),
     );
   } else if (namespaces.includes("*")) {
-    if (namespaces.length > 1) {
-      out.push(
-        invalid(
-          `${at}.namespaces`,
-          namespaces,
-          "if '*' is present, must not specify other namespaces",
-        ),
-      );
-    }
+    out.push(...wildcardAlone(namespaces, `${at}.namespaces`, "namespaces"));
   } else {
     namespaces.forEach((ns, i) => {
       for (const msg of isDns1123Label(ns)) {
@@ -290,15 +269,7 @@ function validateNonResourceRule(r: Obj, at: string): StatusCause[] {
   if (!urls.length) {
     out.push(required(`${at}.nonResourceURLs`, "nonResourceURLs must contain at least one value"));
   } else if (urls.includes("*")) {
-    if (urls.length > 1) {
-      out.push(
-        invalid(
-          `${at}.nonResourceURLs`,
-          urls,
-          "if '*' is present, must not specify other non-resource URLs",
-        ),
-      );
-    }
+    out.push(...wildcardAlone(urls, `${at}.nonResourceURLs`, "non-resource URLs"));
   } else {
     urls.forEach((u, i) => {
       const problem = urlProblem(u);
