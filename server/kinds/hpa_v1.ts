@@ -24,10 +24,26 @@ function compact(o: Obj): Obj {
   return o;
 }
 
+function isCpu(m: Obj): boolean {
+  return m.type === "Resource" && obj(m.resource)?.name === "cpu";
+}
+
 function isCpuUtilization(m: Obj): boolean {
-  const r = obj(m.resource);
-  return m.type === "Resource" && r?.name === "cpu" &&
-    obj(r.target)?.averageUtilization !== undefined;
+  return isCpu(m) && obj(obj(m.resource)?.target)?.averageUtilization !== undefined;
+}
+
+/** A v2 CPU metric: a utilization target (spec) or reading (status). */
+function cpuMetric(side: "target" | "current", utilization: unknown): Obj {
+  const value = side === "target"
+    ? { type: "Utilization", averageUtilization: utilization }
+    : { averageUtilization: utilization };
+  return { type: "Resource", resource: { name: "cpu", [side]: value } };
+}
+
+/** Sets the annotations, or drops the field when none are left (Go's omitempty). */
+function setAnnotations(meta: Obj, annotations: Record<string, unknown>): void {
+  if (Object.keys(annotations).length) meta.annotations = annotations;
+  else delete meta.annotations;
 }
 
 /** Each metric source's v2 fields (dotted paths) and the flat v1 fields they are. */
@@ -162,8 +178,7 @@ export function hpaToV1(o: KubeObject): KubeObject {
   }
   const conditions = items(status?.conditions);
   if (conditions.length) annotations[CONDITIONS] = JSON.stringify(conditions);
-  if (Object.keys(annotations).length) meta.annotations = annotations;
-  else delete meta.annotations;
+  setAnnotations(meta, annotations);
   const out: KubeObject = {
     apiVersion: "autoscaling/v1",
     kind: "HorizontalPodAutoscaler",
@@ -176,9 +191,7 @@ export function hpaToV1(o: KubeObject): KubeObject {
     }),
   };
   if (status) {
-    const cpuNow = currentMetrics.find((m) =>
-      m.type === "Resource" && obj(m.resource)?.name === "cpu"
-    );
+    const cpuNow = currentMetrics.find(isCpu);
     out.status = compact({
       observedGeneration: status.observedGeneration,
       lastScaleTime: status.lastScaleTime,
@@ -197,23 +210,10 @@ export function hpaFromV1(o: KubeObject): KubeObject {
   const spec = obj(o.spec) ?? {};
   const status = obj(o.status);
   const metrics = (parseList(annotations[METRICS]) ?? []).map((m) => fromV1(m, SPEC_FIELDS, true));
-  if (spec.targetCPUUtilizationPercentage !== undefined) {
-    metrics.push({
-      type: "Resource",
-      resource: {
-        name: "cpu",
-        target: { type: "Utilization", averageUtilization: spec.targetCPUUtilizationPercentage },
-      },
-    });
-  }
-  if (!metrics.length) {
-    metrics.push({
-      type: "Resource",
-      resource: {
-        name: "cpu",
-        target: { type: "Utilization", averageUtilization: DEFAULT_CPU_UTILIZATION },
-      },
-    });
+  if (spec.targetCPUUtilizationPercentage !== undefined || !metrics.length) {
+    metrics.push(
+      cpuMetric("target", spec.targetCPUUtilizationPercentage ?? DEFAULT_CPU_UTILIZATION),
+    );
   }
   let behavior: unknown;
   if (typeof annotations[BEHAVIOR] === "string") {
@@ -226,8 +226,7 @@ export function hpaFromV1(o: KubeObject): KubeObject {
   );
   const conditions = parseList(annotations[CONDITIONS]);
   for (const k of ROUND_TRIP) delete annotations[k];
-  if (Object.keys(annotations).length) meta.annotations = annotations;
-  else delete meta.annotations;
+  setAnnotations(meta, annotations);
   const out: KubeObject = {
     apiVersion: "autoscaling/v2",
     kind: "HorizontalPodAutoscaler",
@@ -241,17 +240,8 @@ export function hpaFromV1(o: KubeObject): KubeObject {
     }),
   };
   if (status) {
-    if (
-      status.currentCPUUtilizationPercentage !== undefined &&
-      !currentMetrics.some((m) => m.type === "Resource" && obj(m.resource)?.name === "cpu")
-    ) {
-      currentMetrics.push({
-        type: "Resource",
-        resource: {
-          name: "cpu",
-          current: { averageUtilization: status.currentCPUUtilizationPercentage },
-        },
-      });
+    if (status.currentCPUUtilizationPercentage !== undefined && !currentMetrics.some(isCpu)) {
+      currentMetrics.push(cpuMetric("current", status.currentCPUUtilizationPercentage));
     }
     out.status = compact({
       observedGeneration: status.observedGeneration,
