@@ -4,7 +4,7 @@
  * and validation rules (CEL) on custom resources.
  */
 import assert from "node:assert/strict";
-import { type ServerProcess, startServer } from "./harness.ts";
+import { type ServerProcess, startServer, waitFor } from "./harness.ts";
 
 // deno-lint-ignore no-explicit-any
 type Obj = any;
@@ -409,13 +409,19 @@ Deno.test("a CRD's validation rules (CEL) judge its custom resources, transition
   }
 });
 
-const PATTERN_CRD = `apiVersion: apiextensions.k8s.io/v1
+/** A namespaced CRD of one version (v1) whose spec has `properties` (a YAML flow mapping). */
+function crdWithSpec(
+  group: string,
+  names: { plural: string; singular: string; kind: string },
+  properties: string,
+): string {
+  return `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
-metadata: {name: tags.example.com}
+metadata: {name: ${names.plural}.${group}}
 spec:
-  group: example.com
+  group: ${group}
   scope: Namespaced
-  names: {plural: tags, singular: tag, kind: Tag, listKind: TagList}
+  names: {plural: ${names.plural}, singular: ${names.singular}, kind: ${names.kind}}
   versions:
   - name: v1
     served: true
@@ -424,12 +430,15 @@ spec:
       openAPIV3Schema:
         type: object
         properties:
-          spec:
-            type: object
-            properties:
-              word: {type: string, pattern: "PATTERN"}
-              hex: {type: string, pattern: "^(?i)[0-9a-f]+\\\\z"}
+          spec: {type: object, properties: ${properties}}
 `;
+}
+
+const PATTERN_CRD = crdWithSpec(
+  "example.com",
+  { plural: "tags", singular: "tag", kind: "Tag" },
+  `{word: {type: string, pattern: "PATTERN"}, hex: {type: string, pattern: "^(?i)[0-9a-f]+\\\\z"}}`,
+);
 
 Deno.test("a CRD's patterns are RE2: invalid ones refused as upstream, none can stall the server", async () => {
   const s = await startServer();
@@ -460,58 +469,35 @@ Deno.test("a default a CRD gains applies to custom resources already stored, whe
   const s = await startServer();
   try {
     const crd = (defaults: string) =>
-      `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: paints.ex.example.com}
-spec:
-  group: ex.example.com
-  scope: Namespaced
-  names: {plural: paints, singular: paint, kind: Paint}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              a: {type: string, default: A}
-              b: {type: string${defaults}}
-`;
+      crdWithSpec(
+        "ex.example.com",
+        { plural: "paints", singular: "paint", kind: "Paint" },
+        `{a: {type: string, default: A}, b: {type: string${defaults}}}`,
+      );
     assert.equal((await apply(s, crd(""))).code, 0);
     const paint = (name: string) =>
       `apiVersion: ex.example.com/v1\nkind: Paint\nmetadata: {name: ${name}}\nspec: {}\n`;
     assert.equal((await s.kubectl(["create", "-f", "-"], { stdin: paint("old") })).code, 0);
     assert.equal(await s.k("get", "paint", "old", "-o", "jsonpath={.spec}"), '{"a":"A"}');
+    const watch = async () =>
+      await (await s.api(
+        "/apis/ex.example.com/v1/namespaces/default/paints?watch=1&timeoutSeconds=1",
+      )).text();
+    assert.match(await watch(), /"spec":\{"a":"A"\}/);
     assert.equal((await apply(s, crd(", default: B"))).code, 0);
     const spec = '{"a":"A","b":"B"}';
-    // Served at once: a get, a list and a watch's events read the stored object defaulted.
-    const got = await waitForValue(
-      () => s.k("get", "paint", "old", "-o", "jsonpath={.spec}"),
-      spec,
+    // Served at once: a get, a list and a watch's events read the stored object defaulted
+    // (not the encoding of the event a watch sent before the CRD changed).
+    await waitFor(
+      async () => (await s.k("get", "paint", "old", "-o", "jsonpath={.spec}")) === spec,
+      5000,
+      "the stored paint read with its new default",
     );
-    assert.equal(got, spec);
     assert.equal(await s.k("get", "paints", "-o", "jsonpath={.items[0].spec}"), spec);
-    const watched = await s.api(
-      "/apis/ex.example.com/v1/namespaces/default/paints?watch=1&timeoutSeconds=1",
-    );
-    assert.match(await watched.text(), /"spec":\{"a":"A","b":"B"\}/);
+    assert.match(await watch(), /"spec":\{"a":"A","b":"B"\}/);
     assert.equal((await s.kubectl(["create", "-f", "-"], { stdin: paint("new") })).code, 0);
     assert.equal(await s.k("get", "paint", "new", "-o", "jsonpath={.spec}"), spec);
   } finally {
     await s.stop();
   }
 });
-
-async function waitForValue(read: () => Promise<string>, want: string): Promise<string> {
-  let last = "";
-  for (let i = 0; i < 50; i++) {
-    last = await read();
-    if (last === want) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return last;
-}
